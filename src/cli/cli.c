@@ -1,0 +1,209 @@
+/* cli/cli.c: global option parsing, the subcommand table and the usage text generated from
+ * it. Each subcommand lives in its own cmd_*.c file and only parses its arguments, calls
+ * the library and prints; the table below is the single list of what exists. */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "util/error.h"
+#include "util/log.h"
+
+static int cmd_help(struct cli_context *ctx, int argc, char **argv);
+static int cmd_version(struct cli_context *ctx, int argc, char **argv);
+static int cmd_not_built(struct cli_context *ctx, int argc, char **argv);
+
+const struct cli_command cli_commands[] = {
+	{ .name = "database",
+	  .synopsis = "VERB [ARGS]",
+	  .summary = "create, get, list, update or delete synced database tables",
+	  .exec = cmd_not_built },
+	{ .name = "sync",
+	  .synopsis = "NAME [--full-refresh] [--wait]",
+	  .summary = "run a synced table's pipeline now (Sync now)",
+	  .exec = cmd_not_built },
+	{ .name = "run",
+	  .synopsis = "",
+	  .summary = "run the sync engine in the foreground until SIGINT or SIGTERM",
+	  .exec = cmd_not_built },
+	{ .name = "console",
+	  .synopsis = "[--readonly] [--theme NAME]",
+	  .summary = "open the operator console (the default on a terminal)",
+	  .exec = cmd_not_built },
+	{ .name = "serve",
+	  .synopsis = "[--listen ADDR:PORT]",
+	  .summary = "serve the REST API and run the engine",
+	  .exec = cmd_not_built },
+	{ .name = "demo",
+	  .synopsis = "init DIR | stream DIR | up | down",
+	  .summary = "write a sample lakehouse and stream changes into it",
+	  .exec = cmd_not_built },
+	{ .name = "inspect",
+	  .synopsis = "parquet FILE | delta PATH [OPTIONS]",
+	  .summary = "print a Parquet file or a Delta table as JSON Lines",
+	  .exec = cmd_not_built },
+	{ .name = "catalog",
+	  .synopsis = "ls [CATALOG[.SCHEMA]]",
+	  .summary = "list the catalogs, schemas and tables of the source catalog",
+	  .exec = cmd_not_built },
+	{ .name = "version",
+	  .synopsis = "",
+	  .summary = "print the version",
+	  .exec = cmd_version },
+	{ .name = "help",
+	  .synopsis = "[COMMAND]",
+	  .summary = "print this help, or a command's",
+	  .exec = cmd_help },
+	{ 0 },
+};
+
+struct cli_option {
+	const char *flags;
+	const char *summary;
+};
+
+/* The global options, for the usage text; getopt's table below must match. */
+static const struct cli_option global_options[] = {
+	{ "-c, --config FILE", "configuration file (default: $LAKESYNC_CONFIG, XDG, /etc)" },
+	{ "    --log-level LEVEL", "error, warn, info (default), debug or trace" },
+	{ "    --log-file FILE", "append the log to FILE instead of stderr" },
+	{ "-h, --help", "print this help and exit" },
+	{ "-V, --version", "print the version and exit" },
+	{ 0 },
+};
+
+enum { OPT_LOG_LEVEL = 256, OPT_LOG_FILE };
+
+static const struct option getopt_options[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
+	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ 0 },
+};
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	for (const struct cli_command *cmd = cli_commands; cmd->name; cmd++)
+		if (strcmp(cmd->name, name) == 0)
+			return cmd;
+	return NULL;
+}
+
+void cli_usage(FILE *out)
+{
+	fprintf(out, "Usage: lakesync [OPTIONS] COMMAND [ARGS]\n"
+		     "\n"
+		     "Keeps PostgreSQL tables in sync with Delta Lake tables.\n"
+		     "With no command on a terminal, opens the console.\n"
+		     "\n"
+		     "Commands:\n");
+	for (const struct cli_command *cmd = cli_commands; cmd->name; cmd++) {
+		char head[64];
+		snprintf(head, sizeof head, "%s %s", cmd->name, cmd->synopsis);
+		fprintf(out, "  %-40s %s\n", head, cmd->summary);
+	}
+	fprintf(out, "\nOptions:\n");
+	for (const struct cli_option *opt = global_options; opt->flags; opt++)
+		fprintf(out, "  %-40s %s\n", opt->flags, opt->summary);
+	fprintf(out, "\nExit status: 0 success, 1 failure, 2 usage error.\n"
+		     "Run 'lakesync help COMMAND' for a command's options.\n");
+}
+
+int cli_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("lakesync: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputs("\n\n", stderr);
+	va_end(ap);
+	cli_usage(stderr);
+	return CLI_EXIT_USAGE;
+}
+
+static int cmd_help(struct cli_context *ctx, int argc, char **argv)
+{
+	if (argc < 2) {
+		cli_usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	const struct cli_command *cmd = cli_command_find(argv[1]);
+	if (cmd == NULL)
+		return cli_usage_error("unknown command '%s'", argv[1]);
+	printf("Usage: lakesync %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
+	return CLI_EXIT_OK;
+}
+
+static int cmd_version(struct cli_context *ctx, int argc, char **argv)
+{
+	printf("lakesync %s\n", PACKAGE_VERSION);
+	return CLI_EXIT_OK;
+}
+
+/* Commands listed in the table whose module has not landed in this build yet. */
+static int cmd_not_built(struct cli_context *ctx, int argc, char **argv)
+{
+	fprintf(stderr, "lakesync: '%s' is not available in this build of lakesync %s yet\n",
+		argv[0], PACKAGE_VERSION);
+	return CLI_EXIT_FAILURE;
+}
+
+/* Applies --log-level and --log-file; returns false after printing the error. */
+static bool cli_setup_logging(const struct cli_context *ctx)
+{
+	struct lk_error err = LK_ERROR_INIT;
+	enum lk_log_level level;
+	if (ctx->log_level) {
+		if (!lk_log_level_parse(ctx->log_level, &level, &err)) {
+			fprintf(stderr, "lakesync: %s\n", err.message);
+			return false;
+		}
+		lk_log_set_level(level);
+	}
+	if (ctx->log_file && !lk_log_open(ctx->log_file, &err)) {
+		fprintf(stderr, "lakesync: %s\n", err.message);
+		return false;
+	}
+	return true;
+}
+
+int cli_main(int argc, char **argv)
+{
+	struct cli_context ctx = { 0 };
+	opterr = 0; /* we word the error ourselves, on one line */
+	int opt;
+	while ((opt = getopt_long(argc, argv, "+:c:hV", getopt_options, NULL)) != -1) {
+		switch (opt) {
+		case 'c': ctx.config_path = optarg; break;
+		case OPT_LOG_LEVEL: ctx.log_level = optarg; break;
+		case OPT_LOG_FILE: ctx.log_file = optarg; break;
+		case 'h': cli_usage(stdout); return CLI_EXIT_OK;
+		case 'V': return cmd_version(&ctx, 0, NULL);
+		case ':': return cli_usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			if (optopt)
+				return cli_usage_error("unknown option '-%c'", optopt);
+			return cli_usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (!cli_setup_logging(&ctx))
+		return CLI_EXIT_USAGE;
+
+	if (optind >= argc) {
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+			char *console_argv[] = { "console", NULL };
+			return cli_command_find("console")->exec(&ctx, 1, console_argv);
+		}
+		return cli_usage_error("no command given");
+	}
+	int first = optind;
+	const struct cli_command *cmd = cli_command_find(argv[first]);
+	if (cmd == NULL)
+		return cli_usage_error("unknown command '%s'", argv[first]);
+	optind = 0; /* glibc: 0 re-initialises getopt for the subcommand's own options */
+	return cmd->exec(&ctx, argc - first, argv + first);
+}

@@ -1,0 +1,39 @@
+/* cli/cli.h: the `lakesync` command line: global options, the table of subcommands and the
+ * exit statuses scripts rely on (0 success, 1 failure, 2 usage error).
+ * This is the one layer (with the console and the daemon) that prints and picks exit
+ * statuses; everything it calls reports errors as struct lk_error values. */
+#ifndef LK_CLI_CLI_H
+#define LK_CLI_CLI_H
+
+#include <stdio.h>
+
+enum cli_exit {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILURE = 1,
+	CLI_EXIT_USAGE = 2,
+};
+
+/* What the global options chose; handed to every subcommand. */
+struct cli_context {
+	const char *config_path; /* --config, or NULL for the default search */
+	const char *log_level;   /* --log-level, or NULL */
+	const char *log_file;    /* --log-file, or NULL for stderr */
+};
+
+struct cli_command {
+	const char *name;
+	const char *synopsis; /* the arguments, for the usage text */
+	const char *summary;  /* one line for --help */
+	int (*exec)(struct cli_context *ctx, int argc, char **argv);
+};
+
+/* The subcommand table; the usage text and the tests read it. Ends with a zeroed entry. */
+extern const struct cli_command cli_commands[];
+
+const struct cli_command *cli_command_find(const char *name);
+void cli_usage(FILE *out);
+/* Prints "lakesync: <message>" and the usage to stderr; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int cli_main(int argc, char **argv);
+
+#endif

@@ -1,0 +1,7 @@
+/* cli/main.c: the entry point of the `lakesync` binary. */
+#include "cli/cli.h"
+
+int main(int argc, char **argv)
+{
+	return cli_main(argc, argv);
+}
