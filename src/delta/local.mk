@@ -1,0 +1,1 @@
+# src/delta: see src/delta/*.h for the module contract.

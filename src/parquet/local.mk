@@ -1,0 +1,1 @@
+# src/parquet: see src/parquet/*.h for the module contract.

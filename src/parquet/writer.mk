@@ -1,0 +1,1 @@
+# src/parquet writer: see src/parquet/writer.h.
