@@ -1,4 +1,6 @@
 /* batch/batch.c: batch and vector memory (see batch.h). */
+#include "config.h"
+
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,6 +1,8 @@
 /* cli/cli.c: global option parsing, the subcommand table and the usage text generated from
  * it. Each subcommand lives in its own cmd_*.c file and only parses its arguments, calls
  * the library and prints; the table below is the single list of what exists. */
+#include "config.h"
+
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>

@@ -1,4 +1,6 @@
 /* cli/main.c: the entry point of the `lakesync` binary. */
+#include "config.h"
+
 #include "cli/cli.h"
 
 int main(int argc, char **argv)

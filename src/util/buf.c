@@ -1,4 +1,6 @@
 /* util/buf.c: the growable byte buffer (see buf.h). */
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,6 @@
 /* util/clock.c: clocks, RFC 3339 and the civil calendar (see clock.h). */
+#include "config.h"
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,6 @@
 /* util/error.c: the error value and the table of error class names (see error.h). */
+#include "config.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,4 +1,6 @@
 /* util/log.c: the process-wide levelled logger (see log.h). */
+#include "config.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>

@@ -1,4 +1,6 @@
 /* util/xmalloc.c: the allocation wrappers that abort on failure (see xmalloc.h). */
+#include "config.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

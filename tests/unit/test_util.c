@@ -1,5 +1,7 @@
 /* tests/unit/test_util.c: unit tests of src/util: buffers, errors, clocks, the logger and the
  * allocation wrappers, including their failure paths (which abort, so they run in a child). */
+#include "config.h"
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
