@@ -176,3 +176,54 @@ bad:
 			    "or with a +HH:MM offset)",
 			    text);
 }
+
+struct duration_unit {
+	const char *suffix;
+	int64_t ms;
+};
+
+/* Longest suffixes first, so "ms" is not read as "m" followed by junk. */
+static const struct duration_unit duration_units[] = {
+	{ .suffix = "ms", .ms = 1 },
+	{ .suffix = "s", .ms = 1000 },
+	{ .suffix = "m", .ms = 60 * 1000 },
+	{ .suffix = "h", .ms = 3600 * 1000 },
+	{ .suffix = "d", .ms = 86400 * 1000 },
+};
+
+bool lk_duration_parse(const char *text, int64_t *ms, struct lk_error *err)
+{
+	const char *p = text;
+	int64_t total = 0;
+	if (*p == '\0')
+		goto bad;
+	while (*p) {
+		if (*p < '0' || *p > '9')
+			goto bad;
+		int64_t n = 0;
+		for (; *p >= '0' && *p <= '9'; p++) {
+			if (n > INT64_MAX / 10 / 86400000)
+				goto bad;
+			n = n * 10 + (*p - '0');
+		}
+		const struct duration_unit *unit = NULL;
+		for (size_t i = 0; i < sizeof duration_units / sizeof duration_units[0]; i++) {
+			size_t len = strlen(duration_units[i].suffix);
+			if (strncmp(p, duration_units[i].suffix, len) == 0) {
+				unit = &duration_units[i];
+				p += len;
+				break;
+			}
+		}
+		if (unit == NULL)
+			goto bad;
+		total += n * unit->ms;
+	}
+	*ms = total;
+	return true;
+bad:
+	return lk_error_set(err, LK_EINVAL,
+			    "'%s' is not a duration (expected a number with a unit: ms, s, m, h "
+			    "or d, e.g. 500ms, 5m, 1h30m)",
+			    text);
+}

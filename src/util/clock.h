@@ -43,4 +43,8 @@ size_t lk_time_format_rfc3339(int64_t us, enum lk_time_precision precision, char
 /* Parses "YYYY-MM-DD(T|t| )HH:MM:SS[.fraction](Z|z|+HH:MM|-HH:MM)" into µs since the epoch. */
 bool lk_time_parse_rfc3339(const char *text, int64_t *us, struct lk_error *err);
 
+/* Parses a duration: a number with a unit, "250ms", "1s", "5m", "2h", "1d" (several may be
+ * combined: "1h30m"), into milliseconds. */
+bool lk_duration_parse(const char *text, int64_t *ms, struct lk_error *err);
+
 #endif

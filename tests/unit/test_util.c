@@ -234,6 +234,27 @@ static void test_rfc3339_parse_rejects_bad_input(void **state)
 	assert_true(lk_time_parse_rfc3339("2024-02-29T00:00:00Z", &us, NULL)); /* leap year */
 }
 
+static void test_duration_parse(void **state)
+{
+	struct { const char *text; int64_t ms; } good[] = {
+		{ "250ms", 250 }, { "1s", 1000 }, { "5m", 300000 }, { "2h", 7200000 },
+		{ "1d", 86400000 }, { "1h30m", 5400000 }, { "0s", 0 }, { "1m500ms", 60500 },
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		int64_t ms = -1;
+		assert_true(lk_duration_parse(good[i].text, &ms, NULL));
+		assert_int_equal(ms, good[i].ms);
+	}
+	static const char *const bad[] = { "", "5", "m", "5x", "-5s", "1.5s", "5 m", "99999999999999999d" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		struct lk_error err = LK_ERROR_INIT;
+		int64_t ms = 7;
+		assert_false(lk_duration_parse(bad[i], &ms, &err));
+		assert_int_equal(ms, 7);
+		assert_non_null(strstr(err.message, "is not a duration"));
+	}
+}
+
 /* ---- logger --------------------------------------------------------------------------- */
 
 struct captured_lines {
@@ -391,6 +412,7 @@ int main(void)
 		cmocka_unit_test(test_rfc3339_format),
 		cmocka_unit_test(test_rfc3339_parse_valid),
 		cmocka_unit_test(test_rfc3339_parse_rejects_bad_input),
+		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_log_levels_filter_and_hook),
 		cmocka_unit_test(test_log_level_parse),
 		cmocka_unit_test(test_xmalloc_family_succeeds),
