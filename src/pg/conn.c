@@ -1,0 +1,108 @@
+/* pg/conn.c: libpq connections and statements with errors as values (see pg.h). */
+#include "config.h"
+
+#include <string.h>
+
+#include "pg/pg.h"
+#include "util/buf.h"
+
+PGconn *pg_connect(const char *conninfo, const char *application_name, struct lk_error *err)
+{
+	const char *keys[] = { "dbname", "application_name", "fallback_application_name", NULL };
+	const char *values[] = { conninfo, application_name, "lakesync", NULL };
+	/* expand_dbname: the conninfo string is parsed as a whole connection string */
+	PGconn *conn = PQconnectdbParams(keys, values, 1);
+	if (conn == NULL) {
+		lk_error_set(err, LK_ECONN, "cannot connect to PostgreSQL: out of memory");
+		return NULL;
+	}
+	if (PQstatus(conn) != CONNECTION_OK) {
+		const char *msg = PQerrorMessage(conn);
+		size_t len = strlen(msg);
+		while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+			len--;
+		lk_error_set(err, LK_ECONN, "cannot connect to PostgreSQL (%s): %.*s",
+			     conninfo[0] ? conninfo : "PG* defaults", (int)len, msg);
+		PQfinish(conn);
+		return NULL;
+	}
+	return conn;
+}
+
+static bool sqlstate_is_connection_class(const char *state)
+{
+	return state != NULL && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0);
+}
+
+bool pg_error_from(PGconn *conn, const PGresult *res, struct lk_error *err)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *primary = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *detail = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL) : NULL;
+	if (primary == NULL)
+		primary = PQerrorMessage(conn);
+	size_t len = strlen(primary);
+	while (len > 0 && primary[len - 1] == '\n')
+		len--;
+	enum lk_errcode code = PQstatus(conn) == CONNECTION_BAD || sqlstate_is_connection_class(state)
+				       ? LK_ECONN
+				       : LK_EPG;
+	if (detail)
+		return lk_error_set(err, code, "PostgreSQL %s: %.*s (%s)", state ? state : "error",
+				    (int)len, primary, detail);
+	return lk_error_set(err, code, "PostgreSQL %s: %.*s", state ? state : "error", (int)len,
+			    primary);
+}
+
+bool pg_exec(PGconn *conn, const char *sql, struct lk_error *err)
+{
+	PGresult *res = pg_query(conn, sql, 0, NULL, err);
+	PQclear(res);
+	return res != NULL;
+}
+
+PGresult *pg_query(PGconn *conn, const char *sql, int n_params, const char *const *params,
+		   struct lk_error *err)
+{
+	PGresult *res = PQexecParams(conn, sql, n_params, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(res);
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return res;
+	pg_error_from(conn, res, err);
+	PQclear(res);
+	return NULL;
+}
+
+bool pg_copy_send(PGconn *conn, const char *copy_sql, const void *data, size_t len,
+		  struct lk_error *err)
+{
+	PGresult *res = PQexec(conn, copy_sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN) {
+		pg_error_from(conn, res, err);
+		PQclear(res);
+		return false;
+	}
+	PQclear(res);
+	const char *p = data;
+	enum { CHUNK = 1 << 20 }; /* libpq takes an int length */
+	while (len > 0) {
+		size_t n = len < CHUNK ? len : CHUNK;
+		if (PQputCopyData(conn, p, (int)n) != 1) {
+			pg_error_from(conn, NULL, err);
+			PQputCopyEnd(conn, "lakesync: sending COPY data failed");
+			PQclear(PQgetResult(conn));
+			return false;
+		}
+		p += n;
+		len -= n;
+	}
+	if (PQputCopyEnd(conn, NULL) != 1)
+		return pg_error_from(conn, NULL, err);
+	bool ok = true;
+	while ((res = PQgetResult(conn)) != NULL) {
+		if (ok && PQresultStatus(res) != PGRES_COMMAND_OK)
+			ok = pg_error_from(conn, res, err);
+		PQclear(res);
+	}
+	return ok;
+}
