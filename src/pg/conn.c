@@ -5,6 +5,16 @@
 
 #include "pg/pg.h"
 #include "util/buf.h"
+#include "util/log.h"
+
+/* Server notices ("schema already exists, skipping") go to the log, never the terminal. */
+static void pg_notice_to_log(void *arg, const char *message)
+{
+	size_t len = strlen(message);
+	while (len > 0 && message[len - 1] == '\n')
+		len--;
+	lk_log(LK_LOG_DEBUG, "PostgreSQL: %.*s", (int)len, message);
+}
 
 PGconn *pg_connect(const char *conninfo, const char *application_name, struct lk_error *err)
 {
@@ -26,6 +36,7 @@ PGconn *pg_connect(const char *conninfo, const char *application_name, struct lk
 		PQfinish(conn);
 		return NULL;
 	}
+	PQsetNoticeProcessor(conn, pg_notice_to_log, NULL);
 	return conn;
 }
 
@@ -56,9 +67,14 @@ bool pg_error_from(PGconn *conn, const PGresult *res, struct lk_error *err)
 
 bool pg_exec(PGconn *conn, const char *sql, struct lk_error *err)
 {
-	PGresult *res = pg_query(conn, sql, 0, NULL, err);
+	/* the simple query protocol: sql may hold several statements */
+	PGresult *res = PQexec(conn, sql);
+	ExecStatusType st = PQresultStatus(res);
+	bool ok = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+	if (!ok)
+		pg_error_from(conn, res, err);
 	PQclear(res);
-	return res != NULL;
+	return ok;
 }
 
 PGresult *pg_query(PGconn *conn, const char *sql, int n_params, const char *const *params,

@@ -73,7 +73,7 @@ void pg_quote_literal(struct lk_buf *out, const char *s);
 /* Connects with a libpq connection string ("" = libpq's defaults from PG* variables) and
  * sets application_name. Connection failures are LK_ECONN. The caller PQfinish()es. */
 PGconn *pg_connect(const char *conninfo, const char *application_name, struct lk_error *err);
-/* Runs SQL without parameters or results. */
+/* Runs SQL without parameters or results; it may hold several statements. */
 bool pg_exec(PGconn *conn, const char *sql, struct lk_error *err);
 /* Runs SQL with text parameters ($1..$n, NULL entries are SQL NULL); returns the result
  * (the caller PQclear()s) or NULL with *err set. */
