@@ -98,6 +98,11 @@ struct lk_batch {
 	size_t n_rows;
 	size_t n_columns;
 	struct lk_vector *columns;
+	/* The live rows: NULL means all n_rows; otherwise n_selected row indexes, ascending
+	 * (rows a deletion vector removed are simply not listed). Every consumer walks rows
+	 * through lk_batch_live_rows() / lk_batch_live_row(). Owned by the batch. */
+	uint32_t *selection;
+	size_t n_selected;
 	struct lk_batch_block *blocks; /* memory the batch owns */
 	size_t bytes_owned;            /* total size of the blocks, for memory accounting */
 };
@@ -118,6 +123,17 @@ const uint8_t *lk_batch_copy_bytes(struct lk_batch *batch, const void *data, siz
 void lk_vector_init_children(struct lk_vector *vec, size_t n_children);
 /* Finds a top-level column by exact name, or NULL. */
 struct lk_vector *lk_batch_column(const struct lk_batch *batch, const char *name);
+
+static inline size_t lk_batch_live_rows(const struct lk_batch *batch)
+{
+	return batch->selection ? batch->n_selected : batch->n_rows;
+}
+
+/* The batch row of the i-th live row. */
+static inline size_t lk_batch_live_row(const struct lk_batch *batch, size_t i)
+{
+	return batch->selection ? batch->selection[i] : i;
+}
 
 static inline bool lk_vector_is_null(const struct lk_vector *vec, size_t row)
 {

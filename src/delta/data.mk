@@ -1,0 +1,1 @@
+# src/delta data reading (scan, change feed): see src/delta/scan.h.
