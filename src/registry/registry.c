@@ -76,7 +76,11 @@ static const struct migration migrations[] = {
 		 " full_refresh boolean NOT NULL DEFAULT false,"
 		 " requested_at timestamptz NOT NULL DEFAULT clock_timestamp(),"
 		 " taken_at timestamptz,"
-		 " taken_by text);" },
+		 " taken_by text,"
+		 " done_at timestamptz,"
+		 " outcome text,"
+		 " message text);"
+		 "CREATE INDEX requests_open ON lakesync.requests (request_id) WHERE taken_at IS NULL;" },
 };
 
 enum { N_MIGRATIONS = sizeof migrations / sizeof migrations[0] };
@@ -565,4 +569,102 @@ bool registry_cursor_delete(PGconn *target, const char *name, struct lk_error *e
 				 params, err);
 	PQclear(res);
 	return res != NULL;
+}
+
+/* ---- Sync-now requests ------------------------------------------------------------------ */
+
+bool registry_request_sync(struct registry *reg, const char *name, bool full_refresh,
+			   int64_t *request_id, struct lk_error *err)
+{
+	const char *params[] = { name, full_refresh ? "true" : "false" };
+	PGresult *res = pg_query(reg->conn,
+				 "WITH r AS (INSERT INTO lakesync.requests (name, full_refresh)"
+				 " SELECT name, $2::boolean FROM lakesync.synced_tables WHERE name = $1"
+				 " RETURNING request_id)"
+				 " SELECT request_id, pg_notify('lakesync_requests', $1) FROM r",
+				 2, params, err);
+	if (res == NULL)
+		return false;
+	bool found = PQntuples(res) > 0;
+	if (found)
+		*request_id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	if (!found)
+		return lk_error_set(err, LK_ENOTFOUND, "synced table %s does not exist", name);
+	return true;
+}
+
+bool registry_request_take(struct registry *reg, const char *engine,
+			   struct registry_request *out, bool *found, struct lk_error *err)
+{
+	const char *params[] = { engine };
+	PGresult *res = pg_query(reg->conn,
+				 "UPDATE lakesync.requests SET taken_at = clock_timestamp(), taken_by = $1"
+				 " WHERE request_id = (SELECT request_id FROM lakesync.requests"
+				 " WHERE taken_at IS NULL ORDER BY request_id LIMIT 1"
+				 " FOR UPDATE SKIP LOCKED)"
+				 " RETURNING request_id, name, full_refresh",
+				 1, params, err);
+	if (res == NULL)
+		return false;
+	*found = PQntuples(res) > 0;
+	if (*found) {
+		out->id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+		snprintf(out->name, sizeof out->name, "%s", PQgetvalue(res, 0, 1));
+		out->full_refresh = strcmp(PQgetvalue(res, 0, 2), "t") == 0;
+	}
+	PQclear(res);
+	return true;
+}
+
+bool registry_request_release(struct registry *reg, int64_t request_id, struct lk_error *err)
+{
+	char id[24];
+	format_i64(id, sizeof id, request_id);
+	const char *params[] = { id };
+	PGresult *res = pg_query(reg->conn,
+				 "UPDATE lakesync.requests SET taken_at = NULL, taken_by = NULL"
+				 " WHERE request_id = $1",
+				 1, params, err);
+	PQclear(res);
+	return res != NULL;
+}
+
+bool registry_request_done(struct registry *reg, int64_t request_id, bool succeeded,
+			   const char *message, struct lk_error *err)
+{
+	char id[24];
+	format_i64(id, sizeof id, request_id);
+	const char *params[] = { id, succeeded ? "succeeded" : "failed", message };
+	PGresult *res = pg_query(reg->conn,
+				 "UPDATE lakesync.requests SET done_at = clock_timestamp(), outcome = $2,"
+				 " message = $3 WHERE request_id = $1",
+				 3, params, err);
+	PQclear(res);
+	return res != NULL;
+}
+
+bool registry_request_status(struct registry *reg, int64_t request_id, bool *done,
+			     bool *succeeded, char *message, size_t message_size,
+			     struct lk_error *err)
+{
+	char id[24];
+	format_i64(id, sizeof id, request_id);
+	const char *params[] = { id };
+	PGresult *res = pg_query(reg->conn,
+				 "SELECT done_at IS NOT NULL, outcome, coalesce(message, '')"
+				 " FROM lakesync.requests WHERE request_id = $1",
+				 1, params, err);
+	if (res == NULL)
+		return false;
+	bool ok = PQntuples(res) == 1;
+	if (ok) {
+		*done = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+		*succeeded = strcmp(PQgetvalue(res, 0, 1), "succeeded") == 0;
+		snprintf(message, message_size, "%s", PQgetvalue(res, 0, 2));
+	} else {
+		lk_error_set(err, LK_ENOTFOUND, "request %s vanished (its table was deleted)", id);
+	}
+	PQclear(res);
+	return ok;
 }

@@ -97,6 +97,28 @@ void registry_runs_free(struct registry_run *runs, size_t count);
 bool registry_event_add(struct registry *reg, const char *name, const char *level,
 			const char *message, struct lk_error *err);
 
+/* ---- Sync-now requests (from one engine or a CLI to the engine that holds a table) ---- */
+
+struct registry_request {
+	int64_t id;
+	char name[256];
+	bool full_refresh;
+};
+
+/* Files a request and notifies listeners of channel lakesync_requests. */
+bool registry_request_sync(struct registry *reg, const char *name, bool full_refresh,
+			   int64_t *request_id, struct lk_error *err);
+/* Takes the oldest open request (*found false when there is none). */
+bool registry_request_take(struct registry *reg, const char *engine,
+			   struct registry_request *out, bool *found, struct lk_error *err);
+/* Puts a taken request back (another engine holds the table). */
+bool registry_request_release(struct registry *reg, int64_t request_id, struct lk_error *err);
+bool registry_request_done(struct registry *reg, int64_t request_id, bool succeeded,
+			   const char *message, struct lk_error *err);
+bool registry_request_status(struct registry *reg, int64_t request_id, bool *done,
+			     bool *succeeded, char *message, size_t message_size,
+			     struct lk_error *err);
+
 /* ---- cursor (in the TARGET database) ----------------------------------------------- */
 
 /* Creates schema lakesync and its cursor table in the target database if missing. */
