@@ -156,6 +156,17 @@ void model_table_free(struct model_table *t)
 	model_table_init(t);
 }
 
+void model_table_clear_output(struct model_table *t)
+{
+	free(t->effective_database_instance_name);
+	free(t->effective_logical_database_name);
+	t->effective_database_instance_name = NULL;
+	t->effective_logical_database_name = NULL;
+	status_free(&t->status);
+	t->has_status = false;
+	t->uc_state = MODEL_UC_UNSET;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;

@@ -128,6 +128,8 @@ void model_table_init(struct model_table *t);
 void model_table_free(struct model_table *t);
 void model_table_copy(struct model_table *dst, const struct model_table *src);
 
+/* Forgets the output-only fields (effective names, status, catalog state). */
+void model_table_clear_output(struct model_table *t);
 /* Parses a request body (the bare SyncedDatabaseTable object). */
 bool model_table_parse(const char *json, struct model_table *out, struct lk_error *err);
 bool model_table_from_cjson(const struct cJSON *obj, struct model_table *out,

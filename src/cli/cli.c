@@ -3,6 +3,7 @@
  * the library and prints; the table below is the single list of what exists. */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -10,8 +11,11 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "conf/conf.h"
+#include "util/buf.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/xmalloc.h"
 
 static int cmd_help(struct cli_context *ctx, int argc, char **argv);
 static int cmd_version(struct cli_context *ctx, int argc, char **argv);
@@ -21,15 +25,15 @@ const struct cli_command cli_commands[] = {
 	{ .name = "database",
 	  .synopsis = "VERB [ARGS]",
 	  .summary = "create, get, list, update or delete synced database tables",
-	  .exec = cmd_not_built },
+	  .exec = cmd_database },
 	{ .name = "sync",
 	  .synopsis = "NAME [--full-refresh] [--wait]",
 	  .summary = "run a synced table's pipeline now (Sync now)",
-	  .exec = cmd_not_built },
+	  .exec = cmd_sync },
 	{ .name = "run",
 	  .synopsis = "",
 	  .summary = "run the sync engine in the foreground until SIGINT or SIGTERM",
-	  .exec = cmd_not_built },
+	  .exec = cmd_run },
 	{ .name = "console",
 	  .synopsis = "[--readonly] [--theme NAME]",
 	  .summary = "open the operator console (the default on a terminal)",
@@ -45,11 +49,11 @@ const struct cli_command cli_commands[] = {
 	{ .name = "inspect",
 	  .synopsis = "parquet FILE | delta PATH [OPTIONS]",
 	  .summary = "print a Parquet file or a Delta table as JSON Lines",
-	  .exec = cmd_not_built },
+	  .exec = cli_cmd_inspect },
 	{ .name = "catalog",
 	  .synopsis = "ls [CATALOG[.SCHEMA]]",
 	  .summary = "list the catalogs, schemas and tables of the source catalog",
-	  .exec = cmd_not_built },
+	  .exec = cmd_catalog },
 	{ .name = "version",
 	  .synopsis = "",
 	  .summary = "print the version",
@@ -127,6 +131,18 @@ int cli_usage_error(const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+int cli_command_usage_error(const char *command, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("lakesync: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	const struct cli_command *cmd = cli_command_find(command);
+	fprintf(stderr, "\nUsage: lakesync %s %s\n", command, cmd ? cmd->synopsis : "");
+	return CLI_EXIT_USAGE;
+}
+
 static int cmd_help(struct cli_context *ctx, int argc, char **argv)
 {
 	if (argc < 2) {
@@ -152,6 +168,40 @@ static int cmd_not_built(struct cli_context *ctx, int argc, char **argv)
 	fprintf(stderr, "lakesync: '%s' is not available in this build of lakesync %s yet\n",
 		argv[0], PACKAGE_VERSION);
 	return CLI_EXIT_FAILURE;
+}
+
+bool cli_conf_load(const struct cli_context *ctx, struct conf *conf)
+{
+	struct lk_error err = LK_ERROR_INIT;
+	if (conf_load(ctx->config_path, conf, &err))
+		return true;
+	fprintf(stderr, "lakesync: %s\n", err.message);
+	return false;
+}
+
+int cli_fail(const struct lk_error *err)
+{
+	fprintf(stderr, "lakesync: %s\n", err->message);
+	return CLI_EXIT_FAILURE;
+}
+
+char *cli_read_json_arg(const char *arg)
+{
+	if (arg[0] != '@')
+		return xstrdup(arg);
+	FILE *f = strcmp(arg, "@-") == 0 ? stdin : fopen(arg + 1, "r");
+	if (f == NULL) {
+		fprintf(stderr, "lakesync: cannot read %s: %s\n", arg + 1, strerror(errno));
+		return NULL;
+	}
+	struct lk_buf text = LK_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		lk_buf_append(&text, chunk, n);
+	if (f != stdin)
+		fclose(f);
+	return lk_buf_detach(&text);
 }
 
 /* Applies --log-level and --log-file; returns false after printing the error. */

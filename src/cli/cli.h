@@ -5,6 +5,7 @@
 #ifndef LK_CLI_CLI_H
 #define LK_CLI_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 enum cli_exit {
@@ -34,6 +35,30 @@ const struct cli_command *cli_command_find(const char *name);
 void cli_usage(FILE *out);
 /* Prints "lakesync: <message>" and the usage to stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For a subcommand's usage errors: "lakesync: <message>" and that command's synopsis
+ * (from the table) on stderr; returns CLI_EXIT_USAGE. */
+int cli_command_usage_error(const char *command, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 int cli_main(int argc, char **argv);
+
+struct conf;
+struct lk_error;
+
+/* Loads the configuration the global options name; prints the error and returns false. */
+bool cli_conf_load(const struct cli_context *ctx, struct conf *conf);
+/* Prints "lakesync: <message>" to stderr and returns CLI_EXIT_FAILURE. */
+int cli_fail(const struct lk_error *err);
+/* Reads the value of a --json option: inline JSON, @FILE, or @- for standard input.
+ * Returns a heap string, or NULL after printing the error. */
+char *cli_read_json_arg(const char *arg);
+
+/* Subcommands implemented in their own files. */
+int cmd_database(struct cli_context *ctx, int argc, char **argv);
+int cmd_sync(struct cli_context *ctx, int argc, char **argv);
+int cmd_run(struct cli_context *ctx, int argc, char **argv);
+int cmd_catalog(struct cli_context *ctx, int argc, char **argv);
+
+/* Subcommands implemented in their own files (cmd_*.c). */
+int cli_cmd_inspect(struct cli_context *ctx, int argc, char **argv);
 
 #endif

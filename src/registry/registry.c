@@ -522,6 +522,7 @@ bool registry_cursor_prepare(PGconn *target, struct lk_error *err)
 			"CREATE SCHEMA IF NOT EXISTS lakesync;"
 			"CREATE TABLE IF NOT EXISTS lakesync.cursors ("
 			" synced_table text PRIMARY KEY,"
+			" pipeline_id text NOT NULL,"
 			" delta_version bigint NOT NULL,"
 			" delta_commit_timestamp timestamptz,"
 			" updated_at timestamptz NOT NULL DEFAULT now())",
@@ -530,13 +531,14 @@ bool registry_cursor_prepare(PGconn *target, struct lk_error *err)
 	return pg_exec(target, "COMMIT", err);
 }
 
-bool registry_cursor_get(PGconn *target, const char *name, int64_t *version,
-			 struct lk_error *err)
+bool registry_cursor_get(PGconn *target, const char *name, const char *pipeline_id,
+			 int64_t *version, struct lk_error *err)
 {
-	const char *params[] = { name };
+	const char *params[] = { name, pipeline_id };
 	PGresult *res = pg_query(target,
-				 "SELECT delta_version FROM lakesync.cursors WHERE synced_table = $1",
-				 1, params, err);
+				 "SELECT delta_version FROM lakesync.cursors WHERE synced_table = $1"
+				 " AND pipeline_id = $2",
+				 2, params, err);
 	if (res == NULL)
 		return false;
 	*version = PQntuples(res) ? strtoll(PQgetvalue(res, 0, 0), NULL, 10) : -1;
@@ -544,20 +546,20 @@ bool registry_cursor_get(PGconn *target, const char *name, int64_t *version,
 	return true;
 }
 
-bool registry_cursor_set(PGconn *target, const char *name, int64_t version,
-			 int64_t commit_timestamp_us, struct lk_error *err)
+bool registry_cursor_set(PGconn *target, const char *name, const char *pipeline_id,
+			 int64_t version, int64_t commit_timestamp_us, struct lk_error *err)
 {
 	char v[24], ts[LK_RFC3339_MAX];
 	format_i64(v, sizeof v, version);
 	if (commit_timestamp_us)
 		lk_time_format_rfc3339(commit_timestamp_us, LK_TIME_MICROS, ts, sizeof ts);
-	const char *params[] = { name, v, commit_timestamp_us ? ts : NULL };
+	const char *params[] = { name, v, commit_timestamp_us ? ts : NULL, pipeline_id };
 	PGresult *res = pg_query(target,
 				 "INSERT INTO lakesync.cursors (synced_table, delta_version,"
-				 " delta_commit_timestamp) VALUES ($1, $2, $3)"
+				 " delta_commit_timestamp, pipeline_id) VALUES ($1, $2, $3, $4)"
 				 " ON CONFLICT (synced_table) DO UPDATE SET delta_version = $2,"
-				 " delta_commit_timestamp = $3, updated_at = now()",
-				 3, params, err);
+				 " delta_commit_timestamp = $3, pipeline_id = $4, updated_at = now()",
+				 4, params, err);
 	PQclear(res);
 	return res != NULL;
 }

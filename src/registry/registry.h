@@ -123,12 +123,14 @@ bool registry_request_status(struct registry *reg, int64_t request_id, bool *don
 
 /* Creates schema lakesync and its cursor table in the target database if missing. */
 bool registry_cursor_prepare(PGconn *target, struct lk_error *err);
-/* The applied Delta version, or -1 when the table was never loaded. */
-bool registry_cursor_get(PGconn *target, const char *name, int64_t *version,
-			 struct lk_error *err);
+/* The applied Delta version, or -1 when this pipeline never loaded the table. The cursor is
+ * keyed by the synced table's name and its pipeline id, so a table deleted and created
+ * again under the same name starts with a full load. */
+bool registry_cursor_get(PGconn *target, const char *name, const char *pipeline_id,
+			 int64_t *version, struct lk_error *err);
 /* Sets the cursor; call it inside the transaction that writes the rows of `version`. */
-bool registry_cursor_set(PGconn *target, const char *name, int64_t version,
-			 int64_t commit_timestamp_us, struct lk_error *err);
+bool registry_cursor_set(PGconn *target, const char *name, const char *pipeline_id,
+			 int64_t version, int64_t commit_timestamp_us, struct lk_error *err);
 bool registry_cursor_delete(PGconn *target, const char *name, struct lk_error *err);
 
 #endif

@@ -194,18 +194,22 @@ static void test_cursor_commits_and_rolls_back_with_the_transaction(void **state
 	assert_true(registry_cursor_prepare(target, &err));
 	assert_true(registry_cursor_prepare(target, &err)); /* idempotent */
 	int64_t v;
-	assert_true(registry_cursor_get(target, "c.s.cur", &v, &err));
+	assert_true(registry_cursor_get(target, "c.s.cur", "p1", &v, &err));
 	assert_int_equal(v, -1);
 	assert_true(pg_exec(target, "BEGIN", &err));
-	assert_true(registry_cursor_set(target, "c.s.cur", 5, 1700000000000000, &err));
+	assert_true(registry_cursor_set(target, "c.s.cur", "p1", 5, 1700000000000000, &err));
 	assert_true(pg_exec(target, "COMMIT", &err));
 	assert_true(pg_exec(target, "BEGIN", &err));
-	assert_true(registry_cursor_set(target, "c.s.cur", 6, 0, &err));
+	assert_true(registry_cursor_set(target, "c.s.cur", "p1", 6, 0, &err));
 	assert_true(pg_exec(target, "ROLLBACK", &err));
-	assert_true(registry_cursor_get(target, "c.s.cur", &v, &err));
+	assert_true(registry_cursor_get(target, "c.s.cur", "p1", &v, &err));
 	assert_int_equal(v, 5);
+	/* the same name under another pipeline (deleted and created again): no cursor */
+	assert_true(registry_cursor_get(target, "c.s.cur", "p2", &v, &err));
+	assert_int_equal(v, -1);
+	assert_true(registry_cursor_get(target, "c.s.cur", "p1", &v, &err));
 	assert_true(registry_cursor_delete(target, "c.s.cur", &err));
-	assert_true(registry_cursor_get(target, "c.s.cur", &v, &err));
+	assert_true(registry_cursor_get(target, "c.s.cur", "p1", &v, &err));
 	assert_int_equal(v, -1);
 	PQfinish(target);
 }

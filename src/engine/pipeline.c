@@ -1,0 +1,810 @@
+/* engine/pipeline.c: one run of a synced table's pipeline (see pipeline.h).
+ *
+ * Full load: the snapshot's data files are spread over up to `connections_per_table`
+ * loader threads, largest first, each with its own target connection, each file one COPY
+ * BINARY into a new load table; then the primary key is built and one transaction swaps
+ * the load table in and moves the cursor. A crash before the swap leaves the old table and
+ * cursor untouched; the next run drops the half-filled load table and starts again.
+ *
+ * Incremental: the change feed from cursor + 1 to the latest version, streamed into a
+ * temporary staging table; at a version boundary once enough rows are staged, the net
+ * change per key is applied and the cursor moved in the same transaction. A transaction
+ * always holds whole versions, so a crash leaves the target at a committed version. */
+#include "config.h"
+
+#include <cjson/cJSON.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/model.h"
+#include "catalog/catalog.h"
+#include "delta/delta.h"
+#include "delta/scan.h"
+#include "engine/pipeline.h"
+#include "engine/target.h"
+#include "pg/pg.h"
+#include "util/buf.h"
+#include "util/clock.h"
+#include "util/log.h"
+#include "util/xmalloc.h"
+
+enum {
+	STATUS_INTERVAL_MS = 2000,   /* how often progress is written to the registry */
+	LOCK_SEED = 0x6c6b,           /* seeds the advisory-lock hash of a table name */
+};
+
+struct run {
+	struct pipeline_env *env;
+	struct pipeline_result *result;
+	struct model_table table;
+	char *source_root;
+	struct delta_table *source;
+	struct delta_snapshot *latest;
+	struct target_table plan;
+	struct lk_buf target_conninfo;
+	PGconn *target;
+	int64_t cursor;
+	int64_t run_id;
+	int64_t total_rows;
+	_Atomic int64_t synced_rows;
+	int64_t last_status_ms;
+};
+
+static int64_t now_ms(void)
+{
+	return lk_clock_monotonic_ns() / 1000000;
+}
+
+static bool cancelled(const struct run *run)
+{
+	return run->env->cancel && atomic_load(run->env->cancel);
+}
+
+/* ---- status -------------------------------------------------------------------------- */
+
+static void status_write(struct run *run)
+{
+	struct lk_error err = LK_ERROR_INIT;
+	if (!registry_table_set_status(run->env->reg, run->table.name, &run->table.status, &err))
+		lk_log(LK_LOG_WARN, "%s: cannot record status: %s", run->table.name, err.message);
+	run->last_status_ms = now_ms();
+}
+
+static void status_set(struct run *run, enum model_state state, enum model_status_detail detail,
+		       const char *message)
+{
+	struct model_status *s = &run->table.status;
+	s->detailed_state = state;
+	s->detail = detail;
+	free(s->message);
+	s->message = message ? xstrdup(message) : NULL;
+	s->detail_timestamp_us = lk_clock_wall_us();
+	status_write(run);
+}
+
+/* Progress of the current run, written at most every STATUS_INTERVAL_MS. */
+static void status_progress(struct run *run, int64_t processing_version, bool force)
+{
+	if (!force && now_ms() - run->last_status_ms < STATUS_INTERVAL_MS)
+		return;
+	struct model_progress *p = &run->table.status.progress;
+	int64_t synced = atomic_load(&run->synced_rows);
+	p->present = true;
+	p->synced_row_count = synced;
+	p->total_row_count = run->total_rows > synced ? run->total_rows : synced;
+	p->latest_version_currently_processing = processing_version;
+	p->sync_progress_completion = p->total_row_count ? (double)synced / (double)p->total_row_count
+							 : 0.0;
+	status_write(run);
+}
+
+/* ---- run setup ----------------------------------------------------------------------- */
+
+bool pipeline_target_conninfo(const struct conf *conf, const struct model_table *t,
+			      struct lk_buf *out, struct lk_error *err)
+{
+	/* An instance may name a branch: "project/branch". */
+	const char *instance = t->effective_database_instance_name;
+	char *project = instance ? xstrdup(instance) : NULL;
+	char *branch = project ? strchr(project, '/') : NULL;
+	if (branch)
+		*branch++ = '\0';
+	bool ok = conf_conninfo(conf, project, branch, t->effective_logical_database_name, out,
+				err);
+	free(project);
+	return ok;
+}
+
+static bool run_lock(struct run *run, bool lock, struct lk_error *err)
+{
+	const char *params[] = { run->table.name };
+	PGresult *res = pg_query(registry_conn(run->env->reg),
+				 lock ? "SELECT pg_try_advisory_lock(hashtextextended($1, 27499))"
+				      : "SELECT pg_advisory_unlock(hashtextextended($1, 27499))",
+				 1, params, err);
+	if (res == NULL)
+		return false;
+	bool got = strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+	PQclear(res);
+	if (lock && !got)
+		return lk_error_set(err, LK_EBUSY,
+				    "synced table %s is being synced by another engine right now",
+				    run->table.name);
+	return true;
+}
+
+static bool run_open_source(struct run *run, struct lk_error *err)
+{
+	struct catalog_name source;
+	if (!catalog_name_parse(run->table.spec.source_table_full_name, "source table", &source,
+				err))
+		return false;
+	run->source_root = catalog_table_root(run->env->conf->catalog_root, &source, err);
+	catalog_name_free(&source);
+	if (run->source_root == NULL)
+		return false;
+	run->source = delta_table_open(run->source_root, err);
+	if (run->source == NULL)
+		return false;
+	run->latest = delta_snapshot_load(run->source, -1, err);
+	return run->latest != NULL;
+}
+
+static bool run_open_target(struct run *run, struct lk_error *err)
+{
+	if (!pipeline_target_conninfo(run->env->conf, &run->table, &run->target_conninfo, err))
+		return false;
+	run->target = pg_connect(lk_buf_cstr(&run->target_conninfo), "lakesync pipeline", err);
+	if (run->target == NULL)
+		return false;
+	return pg_exec(run->target,
+		       "SET synchronous_commit = on; SET statement_timeout = 0;"
+		       " SET maintenance_work_mem = '256MB'; SET TIME ZONE 'UTC'",
+		       err);
+}
+
+/* Rows a file holds per its stats, less what its deletion vector removes; 0 if unknown. */
+static int64_t file_row_estimate(const struct delta_file *f)
+{
+	if (f->stats == NULL)
+		return 0;
+	cJSON *stats = cJSON_Parse(f->stats);
+	const cJSON *n = cJSON_GetObjectItemCaseSensitive(stats, "numRecords");
+	int64_t rows = cJSON_IsNumber(n) ? (int64_t)n->valuedouble : 0;
+	cJSON_Delete(stats);
+	if (f->has_dv)
+		rows -= f->dv.cardinality;
+	return rows > 0 ? rows : 0;
+}
+
+/* ---- encoding batches ------------------------------------------------------------------ */
+
+/* Per-thread scratch for turning batches into COPY data. */
+struct encoder {
+	struct pg_copy_encoder *enc;
+	struct lk_buf data;
+	uint32_t *rows;
+	size_t cap_rows;
+	struct pg_copy_column *columns;
+	struct lk_vector seq; /* _seq values of a change batch */
+	size_t cap_seq;
+};
+
+static void encoder_init(struct encoder *e, size_t n_columns)
+{
+	memset(e, 0, sizeof *e);
+	e->enc = pg_copy_encoder_new();
+	e->columns = xcalloc(n_columns + 3, sizeof *e->columns);
+	e->seq.type = LK_TYPE_INT64;
+}
+
+static void encoder_free(struct encoder *e)
+{
+	pg_copy_encoder_free(e->enc);
+	lk_buf_free(&e->data);
+	free(e->rows);
+	free(e->columns);
+	free(e->seq.v.i64);
+}
+
+/* The live rows of batch whose key columns are all set; counts the others as skipped. */
+static size_t encoder_select_rows(struct encoder *e, const struct target_table *t,
+				  const struct lk_batch *batch, int64_t *skipped)
+{
+	size_t live = lk_batch_live_rows(batch);
+	if (e->cap_rows < live) {
+		e->rows = xreallocarray(e->rows, live, sizeof *e->rows);
+		e->cap_rows = live;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < live; i++) {
+		size_t row = lk_batch_live_row(batch, i);
+		bool key_null = false;
+		for (size_t k = 0; k < t->n_keys && !key_null; k++)
+			key_null = lk_vector_is_null(e->columns[t->keys[k]].vec, row);
+		if (key_null)
+			(*skipped)++;
+		else
+			e->rows[n++] = (uint32_t)row;
+	}
+	return n;
+}
+
+/* Points the COPY columns at the batch's vectors, by name. */
+static bool encoder_bind(struct encoder *e, const struct target_table *t,
+			 const struct lk_batch *batch, bool with_changes, struct lk_error *err)
+{
+	for (size_t i = 0; i < t->n_columns; i++) {
+		const struct lk_vector *vec = lk_batch_column(batch, t->columns[i].name);
+		if (vec == NULL)
+			return lk_error_set(err, LK_EINTERNAL,
+					    "synced table %s: the source batch lacks column %s",
+					    t->sync_name, t->columns[i].name);
+		e->columns[i] = (struct pg_copy_column){ .vec = vec, .name = t->columns[i].name,
+							 .type = t->columns[i].pg_type };
+	}
+	if (!with_changes)
+		return true;
+	static const char *const extra[] = { "_change_type", "_commit_version" };
+	static const enum pg_type_id extra_types[] = { PG_TYPE_TEXT, PG_TYPE_BIGINT };
+	for (size_t i = 0; i < 2; i++) {
+		const struct lk_vector *vec = lk_batch_column(batch, extra[i]);
+		if (vec == NULL)
+			return lk_error_set(err, LK_EINTERNAL, "change batch lacks column %s",
+					    extra[i]);
+		e->columns[t->n_columns + i] = (struct pg_copy_column){
+			.vec = vec, .name = extra[i], .type = extra_types[i]
+		};
+	}
+	e->columns[t->n_columns + 2] = (struct pg_copy_column){ .vec = &e->seq, .name = "_seq",
+								.type = PG_TYPE_BIGINT };
+	return true;
+}
+
+/* Fills _seq for batch rows 0..n_rows-1 from *next_seq on, in row order. */
+static void encoder_number_rows(struct encoder *e, size_t n_rows, int64_t *next_seq)
+{
+	if (e->cap_seq < n_rows) {
+		e->seq.v.i64 = xreallocarray(e->seq.v.i64, n_rows, sizeof(int64_t));
+		e->cap_seq = n_rows;
+	}
+	for (size_t i = 0; i < n_rows; i++)
+		e->seq.v.i64[i] = (*next_seq)++;
+	e->seq.length = n_rows;
+}
+
+/* Encodes the selected rows of batch into e->data (without header or trailer). */
+static bool encoder_encode(struct encoder *e, const struct target_table *t,
+			   const struct lk_batch *batch, bool with_changes, size_t *n_rows,
+			   int64_t *skipped, struct lk_error *err)
+{
+	lk_buf_reset(&e->data);
+	if (!encoder_bind(e, t, batch, with_changes, err))
+		return false;
+	*n_rows = encoder_select_rows(e, t, batch, skipped);
+	struct pg_copy_request req = {
+		.columns = e->columns,
+		.n_columns = t->n_columns + (with_changes ? 3 : 0),
+		.rows = e->rows,
+		.n_rows = *n_rows,
+		.table = t->sync_name,
+		.nul_policy = t->nul_policy,
+		.key_columns = t->keys,
+		.n_key_columns = t->n_keys,
+	};
+	return pg_copy_encode(e->enc, &req, &e->data, err);
+}
+
+/* ---- full load ------------------------------------------------------------------------- */
+
+struct loader_pool {
+	struct run *run;
+	size_t *order;              /* file indexes, largest first */
+	size_t n_files;
+	_Atomic size_t next;
+	_Atomic bool failed;
+	_Atomic int64_t skipped;
+	pthread_mutex_t lock;
+	pthread_cond_t done_cond;
+	size_t running;
+	struct lk_error err;        /* the first failure */
+};
+
+static void pool_fail(struct loader_pool *pool, const struct lk_error *err)
+{
+	pthread_mutex_lock(&pool->lock);
+	if (!atomic_load(&pool->failed))
+		pool->err = *err;
+	atomic_store(&pool->failed, true);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+/* Loads one data file with one COPY (one implicit transaction). */
+static bool load_file(struct loader_pool *pool, struct delta_table *table, PGconn *conn,
+		      struct encoder *e, size_t file_index, struct lk_error *err)
+{
+	struct run *run = pool->run;
+	const struct target_table *t = &run->plan;
+	const char **names = target_column_names(t);
+	struct delta_scan *scan = delta_scan_open_file(table, run->latest, names, t->n_columns,
+						       file_index, err);
+	free(names);
+	if (scan == NULL)
+		return false;
+	struct lk_buf sql = LK_BUF_INIT;
+	target_load_copy_sql(t, &sql);
+	bool ok = pg_copy_start(conn, lk_buf_cstr(&sql), err);
+	lk_buf_free(&sql);
+	if (ok) {
+		struct lk_buf header = LK_BUF_INIT;
+		pg_copy_begin(&header);
+		ok = pg_copy_put(conn, header.data, header.len, err);
+		lk_buf_free(&header);
+	}
+	struct lk_batch *batch = NULL;
+	while (ok && !atomic_load(&pool->failed) && !cancelled(run) &&
+	       (ok = delta_scan_next(scan, &batch, err)) && batch) {
+		size_t n;
+		int64_t skipped = 0;
+		ok = encoder_encode(e, t, batch, false, &n, &skipped, err) &&
+		     pg_copy_put(conn, e->data.data, e->data.len, err);
+		atomic_fetch_add(&pool->skipped, skipped);
+		atomic_fetch_add(&run->synced_rows, (int64_t)n);
+		lk_batch_free(batch);
+		batch = NULL;
+	}
+	delta_scan_close(scan);
+	if (ok && (atomic_load(&pool->failed) || cancelled(run)))
+		ok = lk_error_set(err, LK_ECANCELED, "load cancelled");
+	if (!ok) {
+		pg_copy_abort(conn, "lakesync: load failed");
+		return false;
+	}
+	struct lk_buf trailer = LK_BUF_INIT;
+	pg_copy_end(&trailer);
+	ok = pg_copy_put(conn, trailer.data, trailer.len, err) && pg_copy_finish(conn, err);
+	lk_buf_free(&trailer);
+	return ok;
+}
+
+static void *loader_main(void *arg)
+{
+	struct loader_pool *pool = arg;
+	struct run *run = pool->run;
+	struct lk_error err = LK_ERROR_INIT;
+	struct encoder e;
+	encoder_init(&e, run->plan.n_columns);
+	PGconn *conn = pg_connect(lk_buf_cstr(&run->target_conninfo), "lakesync loader", &err);
+	struct delta_table *table = conn ? delta_table_open(run->source_root, &err) : NULL;
+	bool ok = table != NULL &&
+		  pg_exec(conn, "SET synchronous_commit = off; SET TIME ZONE 'UTC'", &err);
+	while (ok && !atomic_load(&pool->failed)) {
+		size_t i = atomic_fetch_add(&pool->next, 1);
+		if (i >= pool->n_files)
+			break;
+		ok = load_file(pool, table, conn, &e, pool->order[i], &err);
+		if (!ok)
+			lk_error_prefix(&err, "file %s", run->latest->files[pool->order[i]].path);
+	}
+	if (!ok)
+		pool_fail(pool, &err);
+	if (table)
+		delta_table_free(table);
+	PQfinish(conn);
+	encoder_free(&e);
+	pthread_mutex_lock(&pool->lock);
+	pool->running--;
+	pthread_cond_signal(&pool->done_cond);
+	pthread_mutex_unlock(&pool->lock);
+	return NULL;
+}
+
+static const struct delta_snapshot *sort_snapshot; /* qsort has no context argument */
+
+static int compare_file_size_desc(const void *a, const void *b)
+{
+	int64_t sa = sort_snapshot->files[*(const size_t *)a].size;
+	int64_t sb = sort_snapshot->files[*(const size_t *)b].size;
+	return (sa < sb) - (sa > sb);
+}
+
+static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Waits for the loaders, writing progress meanwhile. */
+static void pool_wait(struct loader_pool *pool)
+{
+	pthread_mutex_lock(&pool->lock);
+	while (pool->running > 0) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += 1;
+		pthread_cond_timedwait(&pool->done_cond, &pool->lock, &until);
+		pthread_mutex_unlock(&pool->lock);
+		status_progress(pool->run, pool->run->latest->version, false);
+		pthread_mutex_lock(&pool->lock);
+	}
+	pthread_mutex_unlock(&pool->lock);
+}
+
+static bool load_files_parallel(struct run *run, int64_t *skipped, struct lk_error *err)
+{
+	const struct delta_snapshot *snap = run->latest;
+	struct loader_pool pool = { .run = run, .n_files = snap->n_files };
+	pthread_mutex_init(&pool.lock, NULL);
+	pthread_cond_init(&pool.done_cond, NULL);
+	pool.order = xcalloc(snap->n_files ? snap->n_files : 1, sizeof *pool.order);
+	for (size_t i = 0; i < snap->n_files; i++) {
+		pool.order[i] = i;
+		run->total_rows += file_row_estimate(&snap->files[i]);
+	}
+	pthread_mutex_lock(&sort_lock);
+	sort_snapshot = snap;
+	qsort(pool.order, snap->n_files, sizeof *pool.order, compare_file_size_desc);
+	pthread_mutex_unlock(&sort_lock);
+
+	size_t n_threads = (size_t)run->env->conf->engine.connections_per_table;
+	if (n_threads > snap->n_files)
+		n_threads = snap->n_files;
+	pthread_t *threads = xcalloc(n_threads ? n_threads : 1, sizeof *threads);
+	size_t started = 0;
+	for (; started < n_threads; started++) {
+		pthread_mutex_lock(&pool.lock);
+		pool.running++;
+		pthread_mutex_unlock(&pool.lock);
+		if (pthread_create(&threads[started], NULL, loader_main, &pool) != 0) {
+			pthread_mutex_lock(&pool.lock);
+			pool.running--;
+			pthread_mutex_unlock(&pool.lock);
+			break;
+		}
+	}
+	if (started == 0 && snap->n_files > 0) {
+		struct lk_error e = LK_ERROR_INIT;
+		lk_error_set(&e, LK_EINTERNAL, "cannot start loader threads");
+		pool_fail(&pool, &e);
+	}
+	pool_wait(&pool);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(threads[i], NULL);
+	free(threads);
+	free(pool.order);
+	*skipped = atomic_load(&pool.skipped);
+	bool ok = !atomic_load(&pool.failed);
+	if (!ok && err)
+		*err = pool.err;
+	pthread_mutex_destroy(&pool.lock);
+	pthread_cond_destroy(&pool.done_cond);
+	return ok;
+}
+
+static bool run_full_load(struct run *run, struct lk_error *err)
+{
+	struct pipeline_result *res = run->result;
+	const struct target_table *t = &run->plan;
+	res->full_load = true;
+	res->to_version = run->latest->version;
+	bool create_schema = run->table.spec.create_database_objects_if_missing != 0;
+	if (!target_prepare(run->target, t, create_schema, err) ||
+	    !target_load_create(run->target, t, err))
+		return false;
+	bool ok = load_files_parallel(run, &res->rows_skipped, err) &&
+		  target_load_finish(run->target, t, err) &&
+		  target_swap(run->target, t, run->latest->version,
+			      run->latest->commit_timestamp * 1000, err);
+	if (!ok) {
+		struct lk_error ignored = LK_ERROR_INIT;
+		target_load_drop(run->target, t, &ignored);
+		return false;
+	}
+	res->rows_inserted = atomic_load(&run->synced_rows);
+	return true;
+}
+
+/* ---- incremental ------------------------------------------------------------------------ */
+
+struct apply_state {
+	bool txn_open;
+	int64_t version;           /* the newest version staged in the open transaction */
+	int64_t commit_ts_us;
+	int64_t rows_staged;
+	int64_t next_seq;
+};
+
+static bool apply_begin(struct run *run, struct apply_state *st, struct lk_error *err)
+{
+	struct lk_buf sql = LK_BUF_INIT;
+	size_t added;
+	bool ok = pg_exec(run->target, "BEGIN", err) &&
+		  target_add_missing_columns(run->target, &run->plan, &added, err) &&
+		  target_stage_create(run->target, &run->plan, err);
+	if (ok && added)
+		lk_log(LK_LOG_INFO, "%s: added %zu new source column(s) to the target",
+		       run->table.name, added);
+	if (ok) {
+		target_stage_copy_sql(&run->plan, &sql);
+		ok = pg_copy_start(run->target, lk_buf_cstr(&sql), err);
+	}
+	if (ok) {
+		lk_buf_reset(&sql);
+		pg_copy_begin(&sql);
+		ok = pg_copy_put(run->target, sql.data, sql.len, err);
+	}
+	lk_buf_free(&sql);
+	st->txn_open = ok;
+	st->rows_staged = 0;
+	return ok;
+}
+
+static bool apply_commit(struct run *run, struct apply_state *st, struct lk_error *err)
+{
+	struct lk_buf trailer = LK_BUF_INIT;
+	pg_copy_end(&trailer);
+	struct target_apply_counts counts;
+	bool ok = pg_copy_put(run->target, trailer.data, trailer.len, err) &&
+		  pg_copy_finish(run->target, err) &&
+		  target_stage_apply(run->target, &run->plan, st->version, st->commit_ts_us, &counts,
+				     err) &&
+		  pg_exec(run->target, "COMMIT", err);
+	lk_buf_free(&trailer);
+	st->txn_open = false;
+	if (!ok) {
+		PQclear(PQexec(run->target, "ROLLBACK"));
+		return false;
+	}
+	run->result->rows_inserted += counts.inserted;
+	run->result->rows_updated += counts.updated;
+	run->result->rows_deleted += counts.deleted;
+	run->cursor = st->version;
+	return true;
+}
+
+static void apply_abort(struct run *run, struct apply_state *st)
+{
+	if (!st->txn_open)
+		return;
+	pg_copy_abort(run->target, "lakesync: apply failed");
+	PQclear(PQexec(run->target, "ROLLBACK"));
+	st->txn_open = false;
+}
+
+/* The version (and its commit time) of a change batch; all its rows share them. */
+static bool batch_version(const struct lk_batch *b, int64_t *version, int64_t *commit_ts_us)
+{
+	const struct lk_vector *v = lk_batch_column(b, "_commit_version");
+	const struct lk_vector *ts = lk_batch_column(b, "_commit_timestamp");
+	if (v == NULL || b->n_rows == 0)
+		return false;
+	*version = v->v.i64[0];
+	*commit_ts_us = ts && !lk_vector_is_null(ts, 0) ? ts->v.i64[0] : 0;
+	return true;
+}
+
+/* Moves the cursor over trailing versions that changed nothing (OPTIMIZE, metadata). */
+static bool apply_advance_cursor(struct run *run, struct lk_error *err)
+{
+	if (run->cursor >= run->latest->version)
+		return true;
+	bool ok = pg_exec(run->target, "BEGIN", err) &&
+		  registry_cursor_set(run->target, run->table.name, run->plan.pipeline_id,
+				      run->latest->version,
+				      run->latest->commit_timestamp * 1000, err) &&
+		  pg_exec(run->target, "COMMIT", err);
+	if (!ok)
+		PQclear(PQexec(run->target, "ROLLBACK"));
+	else
+		run->cursor = run->latest->version;
+	return ok;
+}
+
+static bool run_incremental(struct run *run, struct delta_changes *changes, struct lk_error *err)
+{
+	struct pipeline_result *res = run->result;
+	struct encoder e;
+	encoder_init(&e, run->plan.n_columns);
+	struct apply_state st = { .version = -1 };
+	int64_t batch_rows = run->env->conf->engine.batch_rows;
+	struct lk_batch *batch = NULL;
+	bool ok = true;
+	while (ok && !cancelled(run) && (ok = delta_changes_next(changes, &batch, err)) && batch) {
+		int64_t version, commit_ts;
+		if (!batch_version(batch, &version, &commit_ts)) {
+			lk_batch_free(batch);
+			continue;
+		}
+		if (st.txn_open && version != st.version && st.rows_staged >= batch_rows)
+			ok = apply_commit(run, &st, err);
+		if (ok && !st.txn_open)
+			ok = apply_begin(run, &st, err);
+		size_t n = 0;
+		if (ok) {
+			encoder_number_rows(&e, batch->n_rows, &st.next_seq);
+			ok = encoder_encode(&e, &run->plan, batch, true, &n, &res->rows_skipped, err) &&
+			     pg_copy_put(run->target, e.data.data, e.data.len, err);
+		}
+		st.version = version;
+		st.commit_ts_us = commit_ts;
+		st.rows_staged += (int64_t)n;
+		atomic_fetch_add(&run->synced_rows, (int64_t)n);
+		lk_batch_free(batch);
+		batch = NULL;
+		status_progress(run, version, false);
+	}
+	if (ok && cancelled(run))
+		ok = lk_error_set(err, LK_ECANCELED, "cancelled");
+	if (ok && st.txn_open)
+		ok = apply_commit(run, &st, err);
+	if (!ok)
+		apply_abort(run, &st);
+	encoder_free(&e);
+	return ok && apply_advance_cursor(run, err);
+}
+
+/* ---- the run ---------------------------------------------------------------------------- */
+
+static bool is_truncation_or_cdf_off(const struct lk_error *err)
+{
+	return err->code == LK_ELOG_TRUNCATED || err->code == LK_ECDF_DISABLED;
+}
+
+/* Decides full or incremental and does it. */
+static bool run_sync(struct run *run, bool full_refresh, struct lk_error *err)
+{
+	struct pipeline_result *res = run->result;
+	res->from_version = run->cursor;
+	res->to_version = run->latest->version;
+	bool snapshot_mode = run->table.spec.scheduling_policy == MODEL_POLICY_SNAPSHOT;
+	if (full_refresh || snapshot_mode || run->cursor < 0)
+		return run_full_load(run, err);
+	if (run->cursor >= run->latest->version) {
+		res->nothing_to_do = true;
+		snprintf(res->message, sizeof res->message, "already at version %" PRId64,
+			 run->cursor);
+		return true;
+	}
+	const char **names = target_column_names(&run->plan);
+	struct delta_changes *changes = delta_changes_open(run->source, run->cursor + 1,
+							   run->latest->version, names,
+							   run->plan.n_columns, err);
+	free(names);
+	if (changes == NULL && is_truncation_or_cdf_off(err) &&
+	    run->env->conf->engine.auto_full_refresh) {
+		snprintf(res->message, sizeof res->message, "full refresh: %s", err->message);
+		lk_log(LK_LOG_WARN, "%s: %s", run->table.name, res->message);
+		lk_error_clear(err);
+		return run_full_load(run, err);
+	}
+	if (changes == NULL) {
+		if (err->code == LK_ESCHEMA_CHANGE)
+			lk_error_prefix(err, "COLUMN_TYPE_CHANGE_NOT_SUPPORTED (a full refresh "
+					     "reloads the table with the new schema)");
+		return false;
+	}
+	bool ok = run_incremental(run, changes, err);
+	delta_changes_close(changes);
+	return ok;
+}
+
+static void run_free(struct run *run)
+{
+	target_table_free(&run->plan);
+	if (run->latest)
+		delta_snapshot_free(run->latest);
+	if (run->source)
+		delta_table_free(run->source);
+	free(run->source_root);
+	PQfinish(run->target);
+	lk_buf_free(&run->target_conninfo);
+	model_table_free(&run->table);
+}
+
+/* The state a table serves in while (running) or after (done) a run of its mode. */
+static enum model_state state_online(const struct run *run, bool running)
+{
+	switch (run->table.spec.scheduling_policy) {
+	case MODEL_POLICY_CONTINUOUS:
+		return MODEL_STATE_ONLINE_CONTINUOUS_UPDATE;
+	case MODEL_POLICY_TRIGGERED:
+		return running ? MODEL_STATE_ONLINE_TRIGGERED_UPDATE
+			       : MODEL_STATE_ONLINE_NO_PENDING_UPDATE;
+	default:
+		return running ? MODEL_STATE_ONLINE_UPDATING_PIPELINE_RESOURCES
+			       : MODEL_STATE_ONLINE_NO_PENDING_UPDATE;
+	}
+}
+
+static enum model_status_detail detail_of(const struct run *run)
+{
+	return run->table.spec.scheduling_policy == MODEL_POLICY_CONTINUOUS
+		       ? MODEL_DETAIL_CONTINUOUS
+		       : MODEL_DETAIL_TRIGGERED;
+}
+
+static void run_record_success(struct run *run, int64_t started_us)
+{
+	struct model_status *s = &run->table.status;
+	s->has_last_sync = true;
+	s->sync_start_us = started_us;
+	s->sync_end_us = lk_clock_wall_us();
+	s->delta_commit_version = run->latest->version;
+	s->delta_commit_timestamp_us = run->latest->commit_timestamp * 1000;
+	s->last_processed_commit_version = run->latest->version;
+	s->progress.present = false;
+	status_set(run, state_online(run, false), detail_of(run),
+		   run->result->message[0] ? run->result->message : NULL);
+}
+
+static void run_record_failure(struct run *run, const struct lk_error *err)
+{
+	char message[LK_ERROR_MESSAGE_MAX + 64];
+	snprintf(message, sizeof message, "%s: %s", lk_errcode_name(err->code), err->message);
+	run->table.status.progress.present = false;
+	status_set(run, run->cursor >= 0 ? MODEL_STATE_ONLINE_PIPELINE_FAILED
+					 : MODEL_STATE_OFFLINE_FAILED,
+		   MODEL_DETAIL_FAILED, message);
+}
+
+bool pipeline_run(struct pipeline_env *env, const char *name, bool full_refresh,
+		  struct pipeline_result *result, struct lk_error *err)
+{
+	memset(result, 0, sizeof *result);
+	result->from_version = result->to_version = -1;
+	struct run run = { .env = env, .result = result, .cursor = -1 };
+	model_table_init(&run.table);
+	if (!registry_table_get(env->reg, name, &run.table, err))
+		return false;
+	if (!run_lock(&run, true, err)) {
+		model_table_free(&run.table);
+		return false;
+	}
+	int64_t started_us = lk_clock_wall_us();
+	bool ok = run_open_source(&run, err) &&
+		  target_plan(name, run.table.status.pipeline_id, run.latest->schema, &run.table.spec,
+			      &run.plan, err) &&
+		  run_open_target(&run, err) &&
+		  registry_cursor_prepare(run.target, err) &&
+		  registry_cursor_get(run.target, name, run.plan.pipeline_id, &run.cursor, err);
+	bool first = run.cursor < 0;
+	enum registry_run_kind kind = full_refresh || first ||
+						      run.table.spec.scheduling_policy ==
+							      MODEL_POLICY_SNAPSHOT
+					      ? REGISTRY_RUN_FULL
+					      : REGISTRY_RUN_INCREMENTAL;
+	struct lk_error run_err = LK_ERROR_INIT;
+	if (!registry_run_begin(env->reg, name, kind, run.cursor, env->engine_id, &run.run_id,
+				&run_err))
+		lk_log(LK_LOG_WARN, "%s: cannot record the run: %s", name, run_err.message);
+	if (ok) {
+		status_set(&run, first ? MODEL_STATE_PROVISIONING_INITIAL_SNAPSHOT
+				       : state_online(&run, true),
+			   first ? MODEL_DETAIL_PROVISIONING : detail_of(&run), NULL);
+		ok = run_sync(&run, full_refresh, err);
+	}
+	if (ok)
+		run_record_success(&run, started_us);
+	else
+		run_record_failure(&run, err);
+
+	struct registry_run record = {
+		.to_version = ok ? run.latest->version : -1,
+		.rows_inserted = result->rows_inserted,
+		.rows_updated = result->rows_updated,
+		.rows_deleted = result->rows_deleted,
+		.rows_skipped = result->rows_skipped,
+		.outcome = ok ? REGISTRY_RUN_SUCCEEDED
+			 : err->code == LK_ECANCELED ? REGISTRY_RUN_CANCELLED
+						     : REGISTRY_RUN_FAILED,
+		.message = ok ? (result->message[0] ? result->message : NULL) : err->message,
+	};
+	if (run.run_id && !registry_run_end(env->reg, run.run_id, &record, &run_err))
+		lk_log(LK_LOG_WARN, "%s: cannot record the run's end: %s", name, run_err.message);
+	if (result->rows_skipped)
+		lk_log(LK_LOG_INFO, "%s: %" PRId64 " row(s) with a null primary key left out", name,
+		       result->rows_skipped);
+	run_lock(&run, false, &run_err);
+	run_free(&run);
+	return ok;
+}
