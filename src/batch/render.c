@@ -39,7 +39,7 @@ static bool render_non_finite(struct lk_buf *out, double v)
 	return true;
 }
 
-/* Writes v in plain decimal notation when its exponent is in [-7, 21) (as JavaScript
+/* Writes v in plain decimal notation when its exponent is in [-6, 21) (as JavaScript
  * does), else as d.ddde+XX, from the shortest %e form that reads back as v. */
 static void render_shortest(struct lk_buf *out, double v, bool single)
 {
@@ -63,7 +63,7 @@ static void render_shortest(struct lk_buf *out, double v, bool single)
 	while (n > 1 && digits[n - 1] == '0')
 		n--;
 	int exponent = *p == 'e' ? atoi(p + 1) : 0;
-	if (exponent >= 21 || exponent < -7) {
+	if (exponent >= 21 || exponent < -6) {
 		lk_buf_append_byte(out, digits[0]);
 		if (n > 1) {
 			lk_buf_append_byte(out, '.');

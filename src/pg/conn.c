@@ -89,36 +89,60 @@ PGresult *pg_query(PGconn *conn, const char *sql, int n_params, const char *cons
 	return NULL;
 }
 
-bool pg_copy_send(PGconn *conn, const char *copy_sql, const void *data, size_t len,
-		  struct lk_error *err)
+bool pg_copy_start(PGconn *conn, const char *copy_sql, struct lk_error *err)
 {
 	PGresult *res = PQexec(conn, copy_sql);
-	if (PQresultStatus(res) != PGRES_COPY_IN) {
+	bool ok = PQresultStatus(res) == PGRES_COPY_IN;
+	if (!ok)
 		pg_error_from(conn, res, err);
-		PQclear(res);
-		return false;
-	}
 	PQclear(res);
-	const char *p = data;
+	return ok;
+}
+
+bool pg_copy_put(PGconn *conn, const void *data, size_t len, struct lk_error *err)
+{
 	enum { CHUNK = 1 << 20 }; /* libpq takes an int length */
+	const char *p = data;
 	while (len > 0) {
 		size_t n = len < CHUNK ? len : CHUNK;
-		if (PQputCopyData(conn, p, (int)n) != 1) {
-			pg_error_from(conn, NULL, err);
-			PQputCopyEnd(conn, "lakesync: sending COPY data failed");
-			PQclear(PQgetResult(conn));
-			return false;
-		}
+		if (PQputCopyData(conn, p, (int)n) != 1)
+			return pg_error_from(conn, NULL, err);
 		p += n;
 		len -= n;
 	}
+	return true;
+}
+
+bool pg_copy_finish(PGconn *conn, struct lk_error *err)
+{
 	if (PQputCopyEnd(conn, NULL) != 1)
 		return pg_error_from(conn, NULL, err);
 	bool ok = true;
+	PGresult *res;
 	while ((res = PQgetResult(conn)) != NULL) {
 		if (ok && PQresultStatus(res) != PGRES_COMMAND_OK)
 			ok = pg_error_from(conn, res, err);
 		PQclear(res);
 	}
 	return ok;
+}
+
+void pg_copy_abort(PGconn *conn, const char *reason)
+{
+	PQputCopyEnd(conn, reason);
+	PGresult *res;
+	while ((res = PQgetResult(conn)) != NULL)
+		PQclear(res);
+}
+
+bool pg_copy_send(PGconn *conn, const char *copy_sql, const void *data, size_t len,
+		  struct lk_error *err)
+{
+	if (!pg_copy_start(conn, copy_sql, err))
+		return false;
+	if (!pg_copy_put(conn, data, len, err)) {
+		pg_copy_abort(conn, "lakesync: sending COPY data failed");
+		return false;
+	}
+	return pg_copy_finish(conn, err);
 }

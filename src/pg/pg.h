@@ -83,7 +83,13 @@ PGresult *pg_query(PGconn *conn, const char *sql, int n_params, const char *cons
  * errors (SQLSTATE 08..., 57P0x, a lost connection) that a retry may cure, LK_EPG with
  * "SQLSTATE: message" otherwise. Returns false. */
 bool pg_error_from(PGconn *conn, const PGresult *res, struct lk_error *err);
-/* Sends a whole COPY ... FROM STDIN: the statement, the data, the end; false on error. */
+/* Streams a COPY ... FROM STDIN: start it, put data as often as needed, then finish (which
+ * reports the server's verdict) or abort (which makes the server fail the COPY). */
+bool pg_copy_start(PGconn *conn, const char *copy_sql, struct lk_error *err);
+bool pg_copy_put(PGconn *conn, const void *data, size_t len, struct lk_error *err);
+bool pg_copy_finish(PGconn *conn, struct lk_error *err);
+void pg_copy_abort(PGconn *conn, const char *reason);
+/* The three steps at once, for data already in memory. */
 bool pg_copy_send(PGconn *conn, const char *copy_sql, const void *data, size_t len,
 		  struct lk_error *err);
 

@@ -1,0 +1,1 @@
+# src/delta writer: see src/delta/writer.h.

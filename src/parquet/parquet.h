@@ -1,0 +1,133 @@
+/* parquet/parquet.h: the streaming Parquet reader.
+ *
+ * pq_file_open() reads and checks a file's footer (schema, row groups, key-value metadata);
+ * pq_reader_open() picks the columns to read; pq_reader_next() then yields one struct
+ * lk_batch per row group, in file order, with the columns in projection order. Values follow
+ * batch/batch.h's storage rules (timestamps in µs, INT96 converted, FLOAT16 widened to float,
+ * decimals of up to 18 digits as unscaled int64, longer ones as big-endian bytes).
+ *
+ * Projection: a name is first looked up as a top-level field (the whole field is read:
+ * structs with their children, lists, maps). A dotted path ("add.path", "add.partitionValues")
+ * selects a nested field below structs only; its column is named by the path ("add.path")
+ * and holds that field alone, null where an enclosing struct is null. A path that crosses a
+ * list or map is refused. pq_reader_open_nodes() selects by schema node instead (Delta column
+ * mapping finds nodes by field id).
+ *
+ * Ownership: a pq_file owns its metadata and schema tree (pointers returned by accessors live
+ * until pq_file_close). A pq_reader borrows its pq_file (close the reader first). Each batch
+ * belongs to the caller (lk_batch_free); it keeps alive the page buffers its strings point
+ * into and does not depend on the reader or file afterwards.
+ *
+ * Memory: a reader holds at most one row group's projected column chunks, their decoded
+ * pages and the batch; the bytes of a batch are capped (pq_reader_set_max_batch_bytes), and a
+ * row group needing more fails with LK_ETOOLARGE ("value too large") before allocating it.
+ *
+ * Errors: every failure fills *err with the file, row group, column path and the reason, and
+ * returns NULL/false; corrupt input never crashes, reads out of bounds or loops. Not
+ * thread-safe: one file and its readers per thread. Little-endian hosts only. */
+#ifndef LK_PARQUET_PARQUET_H
+#define LK_PARQUET_PARQUET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "batch/batch.h"
+#include "util/error.h"
+
+/* Physical types, numbered as in parquet.thrift. */
+enum pq_physical_type {
+	PQ_BOOLEAN = 0,
+	PQ_INT32 = 1,
+	PQ_INT64 = 2,
+	PQ_INT96 = 3,
+	PQ_FLOAT = 4,
+	PQ_DOUBLE = 5,
+	PQ_BYTE_ARRAY = 6,
+	PQ_FIXED_LEN_BYTE_ARRAY = 7,
+	PQ_GROUP = 100, /* not in the format: a group node */
+};
+
+enum pq_repetition {
+	PQ_REQUIRED = 0,
+	PQ_OPTIONAL = 1,
+	PQ_REPEATED = 2,
+};
+
+enum pq_time_unit {
+	PQ_UNIT_NONE = 0,
+	PQ_UNIT_MILLIS,
+	PQ_UNIT_MICROS,
+	PQ_UNIT_NANOS,
+};
+
+/* One node of the schema tree. `type` is what the reader produces for it: the leaf's
+ * storage type, or STRUCT, LIST or MAP for groups (legacy lists and bare repeated fields
+ * become LIST). */
+struct pq_schema_node {
+	char *name;
+	char *path;                 /* dotted path from the root ("a.b.c"); "" for the root */
+	bool has_field_id;
+	int32_t field_id;
+	enum pq_repetition repetition;
+	enum pq_physical_type physical; /* PQ_GROUP for groups */
+	int32_t type_length;        /* FIXED_LEN_BYTE_ARRAY width */
+	int32_t converted_type;     /* parquet.thrift ConvertedType, or -1 */
+	int32_t logical_type;       /* parquet.thrift LogicalType union member id, or 0 */
+	enum lk_type_id type;
+	uint8_t precision, scale;   /* DECIMAL */
+	enum pq_time_unit unit;     /* TIME and TIMESTAMP, as stored in the file */
+	bool utc;                   /* TIME and TIMESTAMP: isAdjustedToUTC */
+	int max_def, max_rep;       /* levels of this node */
+	int leaf_index;             /* column index of a leaf, -1 for groups */
+	struct pq_schema_node *parent;
+	struct pq_schema_node *children;
+	size_t n_children;
+};
+
+struct pq_file;
+struct pq_reader;
+
+/* Opens a file and parses its footer. Encrypted files (magic PARE) are refused with
+ * "encrypted Parquet is not supported". */
+struct pq_file *pq_file_open(const char *path, struct lk_error *err);
+/* The same from bytes in memory (copied); `name` is used in error messages. */
+struct pq_file *pq_file_open_memory(const void *data, size_t size, const char *name,
+				    struct lk_error *err);
+void pq_file_close(struct pq_file *file);
+
+const char *pq_file_path(const struct pq_file *file);
+int64_t pq_file_num_rows(const struct pq_file *file);
+size_t pq_file_num_row_groups(const struct pq_file *file);
+int64_t pq_file_row_group_rows(const struct pq_file *file, size_t row_group);
+const char *pq_file_created_by(const struct pq_file *file); /* NULL when absent */
+/* The root of the schema tree (a group whose children are the top-level fields). */
+const struct pq_schema_node *pq_file_schema(const struct pq_file *file);
+size_t pq_file_num_leaves(const struct pq_file *file);
+const struct pq_schema_node *pq_file_leaf(const struct pq_file *file, size_t leaf_index);
+/* Finds a node by top-level name, then by dotted path; NULL when absent. */
+const struct pq_schema_node *pq_file_find(const struct pq_file *file, const char *name);
+/* Key-value metadata of the footer; value may be NULL. */
+size_t pq_file_kv_count(const struct pq_file *file);
+bool pq_file_kv(const struct pq_file *file, size_t index, const char **key, const char **value);
+
+enum {
+	PQ_DEFAULT_MAX_BATCH_BYTES = 1 << 30, /* 1 GiB per row group of projected columns */
+};
+
+/* Opens a reader of the named columns (top-level names or dotted paths; NULL/0 = every
+ * top-level field). */
+struct pq_reader *pq_reader_open(struct pq_file *file, const char *const *columns, size_t n,
+				 struct lk_error *err);
+/* Opens a reader of the given schema nodes (from this file's tree). */
+struct pq_reader *pq_reader_open_nodes(struct pq_file *file,
+				       const struct pq_schema_node *const *nodes, size_t n,
+				       struct lk_error *err);
+/* Caps the bytes one batch may need (compressed chunks + decoded pages + values). */
+void pq_reader_set_max_batch_bytes(struct pq_reader *reader, size_t max_bytes);
+/* Reads the next row group. Sets *out to a new batch, or to NULL at the end (returns true).
+ * Row groups without rows are skipped. Returns false with *err filled on failure. */
+bool pq_reader_next(struct pq_reader *reader, struct lk_batch **out, struct lk_error *err);
+void pq_reader_close(struct pq_reader *reader);
+
+#endif
