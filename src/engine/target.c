@@ -77,7 +77,7 @@ static bool plan_key_column(const struct target_table *t, const struct delta_typ
 static char *load_table_name(const char *sync_name, const char *table)
 {
 	uLong crc = crc32(0L, (const Bytef *)sync_name, (uInt)strlen(sync_name));
-	return xasprintf("__lakesync_%.40s_%08lx", table, crc & 0xffffffffUL);
+	return xasprintf("__lakesync_%.32s_%08lx", table, crc & 0xffffffffUL); /* <= 52 bytes */
 }
 
 bool target_plan(const char *sync_name, const char *pipeline_id, const struct delta_type *schema,
@@ -343,9 +343,13 @@ bool target_load_finish(PGconn *conn, const struct target_table *t, struct lk_er
 		ok = exec_buf(conn, &sql, err);
 	}
 	if (ok) {
+		char *pkey = xasprintf("%s_pkey", t->load_table);
 		lk_buf_append_str(&sql, "ALTER TABLE ");
 		pg_quote_qualified(&sql, t->schema, t->load_table);
-		lk_buf_append_str(&sql, " ADD PRIMARY KEY (");
+		lk_buf_append_str(&sql, " ADD CONSTRAINT ");
+		pg_quote_ident(&sql, pkey);
+		lk_buf_append_str(&sql, " PRIMARY KEY (");
+		free(pkey);
 		append_key_list(&sql, t, "");
 		lk_buf_append_str(&sql, ")");
 		ok = exec_buf(conn, &sql, err);
