@@ -48,6 +48,7 @@ struct table_state {
 struct job {
 	char name[NAME_MAX_LEN];
 	bool full_refresh;
+	bool explicit_request;        /* a Sync now of this process (not the scheduler's) */
 	int64_t request_id;           /* 0 when not from the registry */
 };
 
@@ -133,11 +134,13 @@ static void state_remove_unseen(struct engine *e)
 }
 
 /* Queues a job unless one for the table is queued already (a full refresh wins). */
-static void queue_push(struct engine *e, const char *name, bool full_refresh, int64_t request_id)
+static void queue_push(struct engine *e, const char *name, bool full_refresh, bool explicit_request,
+		       int64_t request_id)
 {
 	for (size_t i = 0; i < e->n_queue; i++) {
 		if (strcmp(e->queue[i].name, name) == 0) {
 			e->queue[i].full_refresh |= full_refresh;
+			e->queue[i].explicit_request |= explicit_request;
 			if (request_id && !e->queue[i].request_id)
 				e->queue[i].request_id = request_id;
 			return;
@@ -150,6 +153,7 @@ static void queue_push(struct engine *e, const char *name, bool full_refresh, in
 	struct job *j = &e->queue[e->n_queue++];
 	snprintf(j->name, sizeof j->name, "%s", name);
 	j->full_refresh = full_refresh;
+	j->explicit_request = explicit_request;
 	j->request_id = request_id;
 	struct table_state *s = state_get(e, name);
 	s->queued = true;
@@ -162,7 +166,7 @@ void engine_sync_now(struct engine *e, const char *name, bool full_refresh)
 	struct table_state *s = state_get(e, name);
 	s->blocked = false;
 	s->retry_at_ms = 0;
-	queue_push(e, name, full_refresh, 0);
+	queue_push(e, name, full_refresh, true, 0);
 	pthread_mutex_unlock(&e->lock);
 }
 
@@ -290,8 +294,8 @@ static void *worker_main(void *arg)
 			lk_log(LK_LOG_INFO, "%s: synced to version %" PRId64 " (%s%s)", job.name,
 			       result.to_version, result.full_load ? "full load" : "incremental",
 			       result.nothing_to_do ? ", nothing to do" : "");
-		else if (err.code == LK_EBUSY && job.request_id == 0 && reg)
-			/* ask the engine that holds it, through the registry */
+		else if (err.code == LK_EBUSY && job.explicit_request && reg)
+			/* a Sync now: ask the engine that holds it, through the registry */
 			registry_request_sync(reg, job.name, job.full_refresh, &(int64_t){ 0 }, NULL);
 		else if (err.code != LK_EBUSY)
 			lk_log(LK_LOG_ERROR, "%s: %s", job.name, err.message);
@@ -409,7 +413,7 @@ static void scheduler_take_requests(struct engine *e, struct registry *reg)
 		struct table_state *s = state_get(e, req.name);
 		s->blocked = false;
 		s->retry_at_ms = 0;
-		queue_push(e, req.name, req.full_refresh, req.id);
+		queue_push(e, req.name, req.full_refresh, false, req.id);
 		pthread_mutex_unlock(&e->lock);
 	}
 }
@@ -426,7 +430,7 @@ static void scheduler_dispatch(struct engine *e)
 	for (size_t i = 0; i < n && !e->stopping; i++) {
 		struct table_state *s = state_find(e, names[i]);
 		if (s && scheduler_due(e, s, now) && (s = state_find(e, names[i])) != NULL)
-			queue_push(e, s->name, false, 0);
+			queue_push(e, s->name, false, false, 0);
 	}
 	pthread_mutex_unlock(&e->lock);
 	free(names);

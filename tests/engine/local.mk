@@ -6,5 +6,6 @@ tests_engine_snapshot_oracle_LDADD = $(LK_TEST_LIBS)
 TESTS += \
 	tests/engine/test_engine_cdf_corpus.sh \
 	tests/engine/test_cli_synced_tables.sh \
-	tests/engine/test_exactly_once.sh
+	tests/engine/test_exactly_once.sh \
+	tests/engine/test_two_engines.sh
 EXTRA_DIST += tests/engine

@@ -21,27 +21,28 @@ tap_result() { # tap_result STATUS NAME
 }
 
 # tap_ok NAME CMD [ARGS...]: passes when the command succeeds.
+# (Locals are prefixed tap_ so that they never hide the caller's variables from CMD.)
 tap_ok() {
-	local name=$1
+	local tap_name=$1
 	shift
-	local out status
-	out=$("$@" 2>&1)
-	status=$?
-	tap_result "$status" "$name"
-	[ "$status" -eq 0 ] || tap_diag "command failed ($status): $*" "$out"
-	return "$status"
+	local tap_out tap_status
+	tap_out=$("$@" 2>&1)
+	tap_status=$?
+	tap_result "$tap_status" "$tap_name"
+	[ "$tap_status" -eq 0 ] || tap_diag "command failed ($tap_status): $*" "$tap_out"
+	return "$tap_status"
 }
 
 # tap_fails NAME CMD [ARGS...]: passes when the command fails.
 tap_fails() {
-	local name=$1
+	local tap_name=$1
 	shift
-	local out status
-	out=$("$@" 2>&1)
-	status=$?
-	if [ "$status" -ne 0 ]; then tap_result 0 "$name"; else
-		tap_result 1 "$name"
-		tap_diag "command unexpectedly succeeded: $*" "$out"
+	local tap_out tap_status
+	tap_out=$("$@" 2>&1)
+	tap_status=$?
+	if [ "$tap_status" -ne 0 ]; then tap_result 0 "$tap_name"; else
+		tap_result 1 "$tap_name"
+		tap_diag "command unexpectedly succeeded: $*" "$tap_out"
 	fi
 }
 
