@@ -34,7 +34,7 @@
 
 enum {
 	STATUS_INTERVAL_MS = 2000,   /* how often progress is written to the registry */
-	LOCK_SEED = 0x6c6b,           /* seeds the advisory-lock hash of a table name */
+	COPY_SLICE_ROWS = 8192,       /* rows encoded at a time into COPY data */
 };
 
 struct run {
@@ -211,9 +211,40 @@ static void encoder_free(struct encoder *e)
 	free(e->seq.v.i64);
 }
 
-/* The live rows of batch whose key columns are all set; counts the others as skipped. */
+enum change_kind { CHANGE_INSERT, CHANGE_DELETE, CHANGE_PREIMAGE, CHANGE_POSTIMAGE, CHANGE_UNKNOWN };
+
+static const char *const change_kind_names[] = {
+	[CHANGE_INSERT] = "insert",
+	[CHANGE_DELETE] = "delete",
+	[CHANGE_PREIMAGE] = "update_preimage",
+	[CHANGE_POSTIMAGE] = "update_postimage",
+};
+
+static enum change_kind change_kind_of(const struct lk_vector *change_type, size_t row)
+{
+	if (lk_vector_is_null(change_type, row))
+		return CHANGE_UNKNOWN;
+	const struct lk_bytes *b = &change_type->v.bytes[row];
+	for (int k = CHANGE_INSERT; k < CHANGE_UNKNOWN; k++)
+		if (b->len == strlen(change_kind_names[k]) &&
+		    memcmp(b->ptr, change_kind_names[k], b->len) == 0)
+			return (enum change_kind)k;
+	return CHANGE_UNKNOWN;
+}
+
+/* What the rows of a change batch hold, for the apply to skip work it does not need. */
+struct change_counts {
+	int64_t inserts;
+	int64_t unknown;          /* rows with a change type lakesync does not apply */
+	size_t first_unknown_row;
+};
+
+/* The live rows of batch whose key columns are all set; counts the others as skipped.
+ * In a change batch (change_type set), update pre-images are left out (the apply ignores
+ * them anyway) and the change types are counted into *counts. */
 static size_t encoder_select_rows(struct encoder *e, const struct target_table *t,
-				  const struct lk_batch *batch, int64_t *skipped)
+				  const struct lk_batch *batch, const struct lk_vector *change_type,
+				  struct change_counts *counts, int64_t *skipped)
 {
 	size_t live = lk_batch_live_rows(batch);
 	if (e->cap_rows < live) {
@@ -223,6 +254,14 @@ static size_t encoder_select_rows(struct encoder *e, const struct target_table *
 	size_t n = 0;
 	for (size_t i = 0; i < live; i++) {
 		size_t row = lk_batch_live_row(batch, i);
+		if (change_type) {
+			enum change_kind kind = change_kind_of(change_type, row);
+			if (kind == CHANGE_PREIMAGE)
+				continue;
+			if (kind == CHANGE_UNKNOWN && counts->unknown++ == 0)
+				counts->first_unknown_row = row;
+			counts->inserts += kind == CHANGE_INSERT;
+		}
 		bool key_null = false;
 		for (size_t k = 0; k < t->n_keys && !key_null; k++)
 			key_null = lk_vector_is_null(e->columns[t->keys[k]].vec, row);
@@ -277,26 +316,53 @@ static void encoder_number_rows(struct encoder *e, size_t n_rows, int64_t *next_
 	e->seq.length = n_rows;
 }
 
-/* Encodes the selected rows of batch into e->data (without header or trailer). */
-static bool encoder_encode(struct encoder *e, const struct target_table *t,
-			   const struct lk_batch *batch, bool with_changes, size_t *n_rows,
-			   int64_t *skipped, struct lk_error *err)
+/* Binds a batch and selects its rows (see encoder_select_rows); *n_rows gets their number.
+ * A change batch (counts set) with a change type lakesync does not apply fails, naming it. */
+static bool encoder_prepare(struct encoder *e, const struct target_table *t,
+			    const struct lk_batch *batch, struct change_counts *counts,
+			    size_t *n_rows, int64_t *skipped, struct lk_error *err)
 {
-	lk_buf_reset(&e->data);
+	bool with_changes = counts != NULL;
 	if (!encoder_bind(e, t, batch, with_changes, err))
 		return false;
-	*n_rows = encoder_select_rows(e, t, batch, skipped);
-	struct pg_copy_request req = {
-		.columns = e->columns,
-		.n_columns = t->n_columns + (with_changes ? 3 : 0),
-		.rows = e->rows,
-		.n_rows = *n_rows,
-		.table = t->sync_name,
-		.nul_policy = t->nul_policy,
-		.key_columns = t->keys,
-		.n_key_columns = t->n_keys,
-	};
-	return pg_copy_encode(e->enc, &req, &e->data, err);
+	const struct lk_vector *change_type = with_changes ? e->columns[t->n_columns].vec : NULL;
+	*n_rows = encoder_select_rows(e, t, batch, change_type, counts, skipped);
+	if (!with_changes || counts->unknown == 0)
+		return true;
+	size_t row = counts->first_unknown_row;
+	bool null = lk_vector_is_null(change_type, row);
+	return lk_error_set(err, LK_EUNSUPPORTED,
+			    "synced table %s: version %" PRId64 " of the source has change type "
+			    "'%.*s'; lakesync applies insert, delete, update_preimage and "
+			    "update_postimage",
+			    t->sync_name, e->columns[t->n_columns + 1].vec->v.i64[row],
+			    null ? 4 : (int)change_type->v.bytes[row].len,
+			    null ? "null" : (const char *)change_type->v.bytes[row].ptr);
+}
+
+/* Encodes the prepared rows and sends them into the open COPY, a slice at a time so that
+ * the COPY data in memory stays small whatever the row group's size. */
+static bool encoder_send(struct encoder *e, const struct target_table *t, size_t n_rows,
+			 bool with_changes, PGconn *conn, struct lk_error *err)
+{
+	for (size_t from = 0; from < n_rows; from += COPY_SLICE_ROWS) {
+		size_t n = n_rows - from < COPY_SLICE_ROWS ? n_rows - from : COPY_SLICE_ROWS;
+		struct pg_copy_request req = {
+			.columns = e->columns,
+			.n_columns = t->n_columns + (with_changes ? 3 : 0),
+			.rows = e->rows + from,
+			.n_rows = n,
+			.table = t->sync_name,
+			.nul_policy = t->nul_policy,
+			.key_columns = t->keys,
+			.n_key_columns = t->n_keys,
+		};
+		lk_buf_reset(&e->data);
+		if (!pg_copy_encode(e->enc, &req, &e->data, err) ||
+		    !pg_copy_put(conn, e->data.data, e->data.len, err))
+			return false;
+	}
+	return true;
 }
 
 /* ---- full load ------------------------------------------------------------------------- */
@@ -348,10 +414,10 @@ static bool load_file(struct loader_pool *pool, struct delta_table *table, PGcon
 	struct lk_batch *batch = NULL;
 	while (ok && !atomic_load(&pool->failed) && !cancelled(run) &&
 	       (ok = delta_scan_next(scan, &batch, err)) && batch) {
-		size_t n;
+		size_t n = 0;
 		int64_t skipped = 0;
-		ok = encoder_encode(e, t, batch, false, &n, &skipped, err) &&
-		     pg_copy_put(conn, e->data.data, e->data.len, err);
+		ok = encoder_prepare(e, t, batch, NULL, &n, &skipped, err) &&
+		     encoder_send(e, t, n, false, conn, err);
 		atomic_fetch_add(&pool->skipped, skipped);
 		atomic_fetch_add(&run->synced_rows, (int64_t)n);
 		lk_batch_free(batch);
@@ -508,6 +574,7 @@ static bool run_full_load(struct run *run, struct lk_error *err)
 
 struct apply_state {
 	bool txn_open;
+	struct change_counts counts; /* of the open transaction */
 	int64_t version;           /* the newest version staged in the open transaction */
 	int64_t commit_ts_us;
 	int64_t rows_staged;
@@ -536,6 +603,7 @@ static bool apply_begin(struct run *run, struct apply_state *st, struct lk_error
 	lk_buf_free(&sql);
 	st->txn_open = ok;
 	st->rows_staged = 0;
+	memset(&st->counts, 0, sizeof st->counts);
 	return ok;
 }
 
@@ -546,8 +614,8 @@ static bool apply_commit(struct run *run, struct apply_state *st, struct lk_erro
 	struct target_apply_counts counts;
 	bool ok = pg_copy_put(run->target, trailer.data, trailer.len, err) &&
 		  pg_copy_finish(run->target, err) &&
-		  target_stage_apply(run->target, &run->plan, st->version, st->commit_ts_us, &counts,
-				     err) &&
+		  target_stage_apply(run->target, &run->plan, st->version, st->commit_ts_us,
+				     st->counts.inserts > 0, &counts, err) &&
 		  pg_exec(run->target, "COMMIT", err);
 	lk_buf_free(&trailer);
 	st->txn_open = false;
@@ -622,8 +690,9 @@ static bool run_incremental(struct run *run, struct delta_changes *changes, stru
 		size_t n = 0;
 		if (ok) {
 			encoder_number_rows(&e, batch->n_rows, &st.next_seq);
-			ok = encoder_encode(&e, &run->plan, batch, true, &n, &res->rows_skipped, err) &&
-			     pg_copy_put(run->target, e.data.data, e.data.len, err);
+			ok = encoder_prepare(&e, &run->plan, batch, &st.counts, &n, &res->rows_skipped,
+					     err) &&
+			     encoder_send(&e, &run->plan, n, true, run->target, err);
 		}
 		st.version = version;
 		st.commit_ts_us = commit_ts;

@@ -74,10 +74,12 @@ struct target_apply_counts {
 	int64_t inserted, updated, deleted;
 };
 /* Applies the net change per key of the staged rows to the synced table and moves the
- * cursor; the caller commits. LK_EPK_VIOLATION for duplicate keys. */
+ * cursor; the caller commits. The staged change types must be insert, delete or
+ * update_postimage (the caller checks them as it encodes). LK_EPK_VIOLATION for duplicate
+ * keys, which only inserts can cause: has_inserts false skips that check. */
 bool target_stage_apply(PGconn *conn, const struct target_table *t, int64_t version,
-			int64_t commit_timestamp_us, struct target_apply_counts *counts,
-			struct lk_error *err);
+			int64_t commit_timestamp_us, bool has_inserts,
+			struct target_apply_counts *counts, struct lk_error *err);
 /* Adds columns of the plan that the synced table lacks (an additive schema change);
  * *added says how many. Inside the caller's transaction. */
 bool target_add_missing_columns(PGconn *conn, const struct target_table *t, size_t *added,
