@@ -24,4 +24,4 @@ tests_delta_delta_expect_SOURCES = tests/delta/delta_expect.c
 tests_delta_delta_expect_CFLAGS = $(LK_TEST_CFLAGS)
 tests_delta_delta_expect_LDADD = $(LK_TEST_LIBS)
 TESTS += tests/delta/test_delta_corpus.sh
-EXTRA_DIST += tests/delta/test_delta_corpus.sh tests/fixtures/delta-data
+EXTRA_DIST += tests/delta/test_delta_corpus.sh

@@ -121,4 +121,13 @@ for expected in "$CORPUS"/*.expected.txt; do
 		esac
 	done <<<"$sections"
 done
+
+# The command line around the sections: exit statuses and messages.
+run_lakesync "$CORPUS/cdf-table" --version x
+tap_is "$status" 2 "inspect delta: a bad --version is a usage error (exit 2)"
+run_lakesync "$CORPUS/cdf-table" --columns nope
+tap_like "$status $err" "^1 lakesync: .*cdf-table.*nope" "inspect delta: an unknown column fails naming table and column"
+run_lakesync "$CORPUS/cdf-table" --changes 1..1 --columns name
+tap_is "$(head -c 61 "$out")" '{"name":"Dave","_change_type":"update_postimage","_commit_ver' \
+	"inspect delta: a change feed projection keeps the change columns"
 tap_done
