@@ -308,14 +308,13 @@ static void *worker_main(void *arg)
 
 /* ---- scheduler --------------------------------------------------------------------------- */
 
-/* The latest version of a table's source, or -1 when it cannot be read now. */
-static int64_t source_latest_version(const struct engine *e, const char *source_name)
+int64_t engine_source_latest_version(const struct conf *conf, const char *source_name)
 {
 	struct catalog_name name;
 	struct lk_error err = LK_ERROR_INIT;
 	if (!catalog_name_parse(source_name, "source", &name, &err))
 		return -1;
-	char *root = catalog_table_root(e->conf->catalog_root, &name, &err);
+	char *root = catalog_table_root(conf->catalog_root, &name, &err);
 	catalog_name_free(&name);
 	int64_t version = -1;
 	struct delta_table *table = root ? delta_table_open(root, &err) : NULL;
@@ -388,7 +387,7 @@ static bool scheduler_due(struct engine *e, struct table_state *s, int64_t now)
 		char *source = xstrdup(s->source_name);
 		int64_t synced = s->synced_version;
 		pthread_mutex_unlock(&e->lock); /* reading the log must not hold the lock */
-		int64_t latest = source_latest_version(e, source);
+		int64_t latest = engine_source_latest_version(e->conf, source);
 		pthread_mutex_lock(&e->lock);
 		free(source);
 		return latest > synced;

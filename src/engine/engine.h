@@ -54,6 +54,10 @@ size_t engine_activity(struct engine *engine, struct engine_activity *out, size_
 bool engine_sync_once(const struct conf *conf, const char *name, bool full_refresh, bool wait,
 		      struct pipeline_result *result, struct lk_error *err);
 
+/* The latest version of a source table (catalog.schema.table), or -1 when it cannot be
+ * read now. Lists the table's log: cheap, but not free. */
+int64_t engine_source_latest_version(const struct conf *conf, const char *source_full_name);
+
 /* "host:pid", for run records. */
 void engine_make_id(char *buf, size_t size);
 

@@ -197,3 +197,114 @@ bool manage_delete(const struct conf *conf, struct registry *reg, const char *na
 	model_table_free(&t);
 	return ok;
 }
+
+/* ---- preview --------------------------------------------------------------------------- */
+
+static bool name_ends_with(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), k = strlen(suffix);
+	return n > k && strcmp(name + n - k, suffix) == 0;
+}
+
+static void preview_suggest_key(struct manage_preview *p)
+{
+	for (size_t i = 0; i < p->n_columns; i++) {
+		if (strcmp(p->columns[i].name, "id") == 0 && p->columns[i].target_type) {
+			p->columns[i].suggested_key = true;
+			return;
+		}
+	}
+	for (size_t i = 0; i < p->n_columns; i++) {
+		const char *name = p->columns[i].name;
+		if ((name_ends_with(name, "_id") || name_ends_with(name, "_key")) &&
+		    p->columns[i].target_type && strcmp(p->columns[i].target_type, "jsonb") != 0) {
+			p->columns[i].suggested_key = true;
+			return;
+		}
+	}
+}
+
+static int64_t preview_rows(const struct delta_snapshot *snap)
+{
+	int64_t rows = 0;
+	for (size_t i = 0; i < snap->n_files; i++) {
+		const char *stats = snap->files[i].stats;
+		const char *n = stats ? strstr(stats, "\"numRecords\":") : NULL;
+		if (n == NULL)
+			return -1;
+		rows += strtoll(n + strlen("\"numRecords\":"), NULL, 10);
+		if (snap->files[i].has_dv)
+			rows -= snap->files[i].dv.cardinality;
+	}
+	return rows;
+}
+
+bool manage_preview(const struct conf *conf, const char *source_full_name,
+		    struct manage_preview *out, struct lk_error *err)
+{
+	memset(out, 0, sizeof *out);
+	struct catalog_name name;
+	if (!catalog_name_parse(source_full_name, "source table", &name, err))
+		return false;
+	out->source_root = catalog_table_root(conf->catalog_root, &name, err);
+	catalog_name_free(&name);
+	struct delta_table *table = out->source_root ? delta_table_open(out->source_root, err)
+						     : NULL;
+	struct delta_snapshot *snap = table ? delta_snapshot_load(table, -1, err) : NULL;
+	if (snap == NULL) {
+		if (table)
+			delta_table_free(table);
+		manage_preview_free(out);
+		return false;
+	}
+	out->version = snap->version;
+	out->commit_timestamp_ms = snap->commit_timestamp;
+	out->cdf_enabled = delta_cdf_enabled(&snap->protocol, &snap->metadata);
+	out->enable_cdf_sql = xasprintf("ALTER TABLE %s SET TBLPROPERTIES "
+					"(delta.enableChangeDataFeed = true)",
+					source_full_name);
+	const struct delta_type *schema = snap->schema;
+	out->columns = xcalloc(schema->n_fields ? schema->n_fields : 1, sizeof *out->columns);
+	for (size_t i = 0; i < schema->n_fields; i++) {
+		const struct delta_field *f = &schema->fields[i];
+		struct manage_preview_column *c = &out->columns[out->n_columns++];
+		struct lk_buf type = LK_BUF_INIT;
+		c->name = xstrdup(f->name);
+		delta_type_format(f->type, &type);
+		c->source_type = lk_buf_detach(&type);
+		c->nullable = f->nullable;
+		enum lk_type_id id = delta_type_lk_id(f->type);
+		if (target_type_storable(f->type) &&
+		    pg_type_sql(id, f->type->precision, f->type->scale, &type))
+			c->target_type = lk_buf_detach(&type);
+		else
+			out->n_unsupported++;
+		lk_buf_free(&type);
+	}
+	out->n_partition_columns = snap->metadata.n_partition_columns;
+	out->partition_columns = xcalloc(out->n_partition_columns + 1, sizeof(char *));
+	for (size_t i = 0; i < out->n_partition_columns; i++)
+		out->partition_columns[i] = xstrdup(snap->metadata.partition_columns[i]);
+	out->n_files = (int64_t)snap->n_files;
+	out->row_estimate = preview_rows(snap);
+	preview_suggest_key(out);
+	delta_snapshot_free(snap);
+	delta_table_free(table);
+	return true;
+}
+
+void manage_preview_free(struct manage_preview *p)
+{
+	for (size_t i = 0; i < p->n_columns; i++) {
+		free(p->columns[i].name);
+		free(p->columns[i].source_type);
+		free(p->columns[i].target_type);
+	}
+	free(p->columns);
+	for (size_t i = 0; i < p->n_partition_columns; i++)
+		free(p->partition_columns[i]);
+	free(p->partition_columns);
+	free(p->source_root);
+	free(p->enable_cdf_sql);
+	memset(p, 0, sizeof *p);
+}

@@ -14,6 +14,8 @@
 #define LK_ENGINE_MANAGE_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "api/model.h"
 #include "conf/conf.h"
@@ -32,5 +34,35 @@ bool manage_update(const struct conf *conf, struct registry *reg, const char *na
 		   struct model_table *out, struct lk_error *err);
 bool manage_delete(const struct conf *conf, struct registry *reg, const char *name, bool purge,
 		   struct lk_error *err);
+
+/* What the create wizard shows about a source table before anything is created. */
+struct manage_preview_column {
+	char *name;
+	char *source_type;   /* Delta type as written ("decimal(12,2)", "array<string>") */
+	char *target_type;   /* PostgreSQL type ("numeric(12,2)", "jsonb"), NULL if unsupported */
+	bool nullable;
+	bool suggested_key;  /* part of the auto-detected primary key */
+};
+
+struct manage_preview {
+	char *source_root;
+	int64_t version;               /* latest version */
+	int64_t commit_timestamp_ms;
+	bool cdf_enabled;
+	char *enable_cdf_sql;          /* the ALTER TABLE command that turns CDF on */
+	struct manage_preview_column *columns;
+	size_t n_columns;
+	size_t n_unsupported;
+	char **partition_columns;
+	size_t n_partition_columns;
+	int64_t n_files;
+	int64_t row_estimate;          /* from the files' statistics; -1 when unknown */
+};
+
+/* Reads a source table's schema and facts. The suggested key: a column named "id", else
+ * the first one named "<x>_id" or "<x>_key", else none. */
+bool manage_preview(const struct conf *conf, const char *source_full_name,
+		    struct manage_preview *out, struct lk_error *err);
+void manage_preview_free(struct manage_preview *preview);
 
 #endif

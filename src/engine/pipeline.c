@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,22 @@ static void status_write(struct run *run)
 	if (!registry_table_set_status(run->env->reg, run->table.name, &run->table.status, &err))
 		lk_log(LK_LOG_WARN, "%s: cannot record status: %s", run->table.name, err.message);
 	run->last_status_ms = now_ms();
+}
+
+/* An entry of the table's event log (the console's Log tab). */
+static void run_event(struct run *run, const char *level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void run_event(struct run *run, const char *level, const char *fmt, ...)
+{
+	char message[LK_ERROR_MESSAGE_MAX + 128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof message, fmt, ap);
+	va_end(ap);
+	struct lk_error err = LK_ERROR_INIT;
+	if (!registry_event_add(run->env->reg, run->table.name, level, message, &err))
+		lk_log(LK_LOG_WARN, "%s: cannot record an event: %s", run->table.name, err.message);
 }
 
 static void status_set(struct run *run, enum model_state state, enum model_status_detail detail,
@@ -850,12 +867,23 @@ bool pipeline_run(struct pipeline_env *env, const char *name, bool full_refresh,
 		status_set(&run, first ? MODEL_STATE_PROVISIONING_INITIAL_SNAPSHOT
 				       : state_online(&run, true),
 			   first ? MODEL_DETAIL_PROVISIONING : detail_of(&run), NULL);
+		run_event(&run, "info", "%s run started by %s (target at version %" PRId64
+			  ", source at %" PRId64 ")",
+			  kind == REGISTRY_RUN_FULL ? "full" : "incremental", env->engine_id,
+			  run.cursor, run.latest->version);
 		ok = run_sync(&run, full_refresh, err);
 	}
-	if (ok)
+	if (ok) {
 		run_record_success(&run, started_us);
-	else
+		run_event(&run, "info", "synced to version %" PRId64 ": %" PRId64 " inserted, %" PRId64
+			  " updated, %" PRId64 " deleted, %" PRId64 " skipped (null key)%s%s",
+			  run.latest->version, result->rows_inserted, result->rows_updated,
+			  result->rows_deleted, result->rows_skipped, result->message[0] ? "; " : "",
+			  result->message);
+	} else {
 		run_record_failure(&run, err);
+		run_event(&run, "error", "%s: %s", lk_errcode_name(err->code), err->message);
+	}
 
 	struct registry_run record = {
 		.to_version = ok ? run.latest->version : -1,

@@ -20,8 +20,7 @@
 
 /* ---- plan ---------------------------------------------------------------------------- */
 
-/* Whether a (possibly nested) type can be stored: VARIANT and intervals cannot. */
-static bool type_storable(const struct delta_type *type)
+bool target_type_storable(const struct delta_type *type)
 {
 	switch (type->kind) {
 	case DELTA_TYPE_VARIANT:
@@ -29,13 +28,13 @@ static bool type_storable(const struct delta_type *type)
 		return false;
 	case DELTA_TYPE_STRUCT:
 		for (size_t i = 0; i < type->n_fields; i++)
-			if (!type_storable(type->fields[i].type))
+			if (!target_type_storable(type->fields[i].type))
 				return false;
 		return true;
 	case DELTA_TYPE_ARRAY:
-		return type_storable(type->element);
+		return target_type_storable(type->element);
 	case DELTA_TYPE_MAP:
-		return type_storable(type->key) && type_storable(type->value);
+		return target_type_storable(type->key) && target_type_storable(type->value);
 	default:
 		return true;
 	}
@@ -111,7 +110,7 @@ bool target_plan(const char *sync_name, const char *pipeline_id, const struct de
 		c->precision = f->type->precision;
 		c->scale = f->type->scale;
 		c->pg_type = pg_type_for(c->type);
-		if (!type_storable(f->type) || c->pg_type == PG_TYPE_UNSUPPORTED) {
+		if (!target_type_storable(f->type) || c->pg_type == PG_TYPE_UNSUPPORTED) {
 			lk_buf_printf(&unsupported, "%s%s (", unsupported.len ? ", " : "", f->name);
 			delta_type_format(f->type, &unsupported);
 			lk_buf_append_byte(&unsupported, ')');

@@ -40,6 +40,8 @@ struct target_table {
 	enum pg_nul_policy nul_policy;
 };
 
+/* Whether a (possibly nested) type can be stored: VARIANT and intervals cannot. */
+bool target_type_storable(const struct delta_type *type);
 /* Builds the plan from the source schema (a struct type) and the spec. Refuses, naming
  * every offending column: unsupported types (VARIANT, intervals), primary-key or timeseries
  * columns that do not exist or are not scalar. */

@@ -510,6 +510,39 @@ bool registry_event_add(struct registry *reg, const char *name, const char *leve
 	return res != NULL;
 }
 
+bool registry_events_list(struct registry *reg, const char *name, size_t limit,
+			  struct registry_event **events, size_t *count, struct lk_error *err)
+{
+	char lim[24];
+	snprintf(lim, sizeof lim, "%zu", limit ? limit : 100);
+	const char *params[] = { name, lim };
+	PGresult *res = pg_query(reg->conn,
+				 "SELECT event_id, (extract(epoch FROM at) * 1000000)::bigint, level,"
+				 " message FROM lakesync.events WHERE name = $1"
+				 " ORDER BY event_id DESC LIMIT $2::int",
+				 2, params, err);
+	if (res == NULL)
+		return false;
+	*count = (size_t)PQntuples(res);
+	*events = xcalloc(*count ? *count : 1, sizeof **events);
+	for (size_t i = 0; i < *count; i++) {
+		struct registry_event *ev = &(*events)[i];
+		ev->id = row_i64(res, (int)i, 0, 0);
+		ev->at_us = row_i64(res, (int)i, 1, 0);
+		snprintf(ev->level, sizeof ev->level, "%s", PQgetvalue(res, (int)i, 2));
+		ev->message = xstrdup(PQgetvalue(res, (int)i, 3));
+	}
+	PQclear(res);
+	return true;
+}
+
+void registry_events_free(struct registry_event *events, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(events[i].message);
+	free(events);
+}
+
 /* ---- cursor -------------------------------------------------------------------------- */
 
 bool registry_cursor_prepare(PGconn *target, struct lk_error *err)

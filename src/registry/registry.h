@@ -97,6 +97,18 @@ void registry_runs_free(struct registry_run *runs, size_t count);
 bool registry_event_add(struct registry *reg, const char *name, const char *level,
 			const char *message, struct lk_error *err);
 
+struct registry_event {
+	int64_t id;
+	int64_t at_us;
+	char level[16];
+	char *message;
+};
+
+/* The newest events of a table first, at most limit. Free with registry_events_free. */
+bool registry_events_list(struct registry *reg, const char *name, size_t limit,
+			  struct registry_event **events, size_t *count, struct lk_error *err);
+void registry_events_free(struct registry_event *events, size_t count);
+
 /* ---- Sync-now requests (from one engine or a CLI to the engine that holds a table) ---- */
 
 struct registry_request {
