@@ -1,0 +1,1 @@
+# ui: the operator console (ncurses). See ui/README.md.
