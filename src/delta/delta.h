@@ -357,7 +357,10 @@ struct delta_snapshot {
 
 /* The table's state at version (-1 = latest). Fails with LK_ENOTFOUND for a version past
  * the latest, LK_ELOG_TRUNCATED when the history needed was cleaned away, LK_ECORRUPT for
- * a gap in the commits or a bad action, LK_EUNSUPPORTED for an unreadable protocol. */
+ * a gap in the commits or a bad action, LK_EUNSUPPORTED for an unreadable protocol or when
+ * only a Parquet checkpoint could rebuild the version (older commits gone; reader not linked).
+ * A Parquet checkpoint with every commit 0..version present is skipped instead: the replay
+ * starts at commit 0 and checkpoint_skipped says why. */
 struct delta_snapshot *delta_snapshot_load(struct delta_table *table, int64_t version,
 					   struct lk_error *err);
 /* The state at the greatest version whose commit timestamp is <= timestamp_ms (in-commit

@@ -52,6 +52,7 @@ struct run {
 	int64_t run_id;
 	int64_t total_rows;
 	_Atomic int64_t synced_rows;
+	int64_t started_ms;          /* monotonic, for the progress rate */
 	int64_t last_status_ms;
 };
 
@@ -116,6 +117,12 @@ static void status_progress(struct run *run, int64_t processing_version, bool fo
 	p->latest_version_currently_processing = processing_version;
 	p->sync_progress_completion = p->total_row_count ? (double)synced / (double)p->total_row_count
 							 : 0.0;
+	/* the time left at the rate so far */
+	double elapsed_s = (double)(now_ms() - run->started_ms) / 1000.0;
+	p->estimated_completion_time_seconds =
+		synced > 0 && elapsed_s > 0
+			? (double)(p->total_row_count - synced) / ((double)synced / elapsed_s)
+			: 0.0;
 	status_write(run);
 }
 
@@ -838,7 +845,7 @@ bool pipeline_run(struct pipeline_env *env, const char *name, bool full_refresh,
 {
 	memset(result, 0, sizeof *result);
 	result->from_version = result->to_version = -1;
-	struct run run = { .env = env, .result = result, .cursor = -1 };
+	struct run run = { .env = env, .result = result, .cursor = -1, .started_ms = now_ms() };
 	model_table_init(&run.table);
 	if (!registry_table_get(env->reg, name, &run.table, err))
 		return false;

@@ -241,6 +241,7 @@ static void test_checkpoint_json_v2_inline_replaces_commits(void **state)
 	fx_write(&fx, "_delta_log/" V2_CHECKPOINT_NAME, cp);
 	free(cp);
 	fx_remove_log_file(&fx, "00000000000000000000.json");
+	fx_commit_mtime(&fx, 1, 1500000000000LL);
 	struct delta_snapshot *s = load(&fx, -1, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 1);
@@ -249,6 +250,13 @@ static void test_checkpoint_json_v2_inline_replaces_commits(void **state)
 	assert_int_equal(s->n_files, 2);
 	assert_string_equal(s->files[0].path, "c");
 	assert_string_equal(s->files[1].path, "from-cp");
+	unload(s);
+	/* at the checkpoint's own version the commitInfo still comes from the commit file */
+	s = load(&fx, 1, NULL);
+	assert_int_equal(s->checkpoint_version, 1);
+	assert_int_equal(s->n_files, 1);
+	assert_true(s->has_commit_info == false);
+	assert_int_equal(s->commit_timestamp, 1500000000000LL);
 	unload(s);
 	fx_cleanup(&fx);
 }
