@@ -7,5 +7,6 @@ TESTS += \
 	tests/engine/test_engine_cdf_corpus.sh \
 	tests/engine/test_cli_synced_tables.sh \
 	tests/engine/test_exactly_once.sh \
-	tests/engine/test_two_engines.sh
+	tests/engine/test_two_engines.sh \
+	tests/engine/test_engine_scheduling.sh
 EXTRA_DIST += tests/engine
