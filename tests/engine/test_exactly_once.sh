@@ -26,7 +26,11 @@ grep -v -E '"path":"part-0000[2-7]' "$bench/_delta_log/00000000000000000000.json
 name=bench.public.users_synced
 create_synced $name bench.public.users user_id TRIGGERED >/dev/null
 
-cursor() {
+cursor() { # -1 when no load committed (even the cursor table may not exist yet)
+	if [ "$(psql -XAtqc "select to_regclass('lakesync.cursors') is null")" = t ]; then
+		echo -1
+		return
+	fi
 	psql -XAtqc "select coalesce((select delta_version from lakesync.cursors where synced_table = '$name'), -1)"
 }
 table_exists() {
