@@ -335,6 +335,8 @@ static bool root_starts(struct asm_ctx *a, size_t n_rows, uint32_t **starts)
 		return asm_fail(a, "too many values in one row group");
 	if (col->n_levels > 0 && col->rep[0] != 0)
 		return asm_fail(a, "first repetition level is %u, not 0", col->rep[0]);
+	if (n_rows > col->n_levels) /* every row has a level: check before allocating */
+		return asm_fail(a, "%zu values for %zu rows", col->n_levels, n_rows);
 	uint32_t *s = xmalloc((n_rows ? n_rows : 1) * sizeof *s);
 	size_t count = 0;
 	for (size_t p = 0; p < col->n_levels; p++) {

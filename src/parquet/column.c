@@ -874,12 +874,15 @@ static bool read_pages(struct colstate *s)
 	 * past the declared end, up to the end of the file; num_values says when to stop. */
 	len = s->ctx->file_size - start;
 	/* Size the arrays once from the chunk's value count (levels; values are fewer), so
-	 * pages append without reallocating; a lying count only costs the cap check. */
+	 * pages append without reallocating. The count is only trusted as far as the chunk's
+	 * bytes make plausible (8 values a byte); beyond that the arrays grow as pages come. */
 	uint64_t expected = s->meta->num_values > 0 ? (uint64_t)s->meta->num_values : 0;
-	if (expected > SIZE_MAX / 16)
+	uint64_t plausible = (uint64_t)s->meta->total_compressed_size * 8 + PQ_INDEX_CHUNK;
+	uint64_t reserve = expected < plausible ? expected : plausible;
+	if (reserve > SIZE_MAX / 16)
 		return charge(s, SIZE_MAX);
-	if (expected > 0 && (!ensure_levels(s, (size_t)expected) ||
-			     !ensure_values(s, (size_t)expected)))
+	if (reserve > 0 && (!ensure_levels(s, (size_t)reserve) ||
+			    !ensure_values(s, (size_t)reserve)))
 		return false;
 	while (pos < len && s->out->n_levels < expected) {
 		struct pq_page_header hdr;

@@ -458,6 +458,133 @@ static void test_decimal_wider_than_its_physical_type_is_ignored(void **state)
 	lk_buf_free(&file);
 }
 
+/* s: required STRING in two pages: DELTA_LENGTH_BYTE_ARRAY, then DELTA_BYTE_ARRAY */
+static void test_reads_delta_string_encodings(void **state)
+{
+	struct pqb_element schema[] = { ROOT, leaf("s", 6, 0) };
+	schema[0].num_children = 1;
+	schema[1].logical = 1;
+	struct pqb_chunk chunk = { .physical = 6, .codec = 1, .num_values = 5, .n_pages = 2 };
+	const char *first[] = { "a", "bc" };
+	const char *second[] = { "apple", "apricot", "banana" };
+	chunk.pages[0] = (struct pqb_page){ .type = 0, .num_values = 2, .encoding = 6 };
+	enc_delta_length(&chunk.pages[0].body, first, 2);
+	chunk.pages[1] = (struct pqb_page){ .type = 0, .num_values = 3, .encoding = 7 };
+	enc_delta_byte_array(&chunk.pages[1].body, second, 3);
+	struct lk_buf file = LK_BUF_INIT;
+	pqb_file(&file, schema, 2, &chunk, 1, 5);
+	assert_reads_as(&file, "{\"s\":\"a\"}\n{\"s\":\"bc\"}\n{\"s\":\"apple\"}\n"
+			       "{\"s\":\"apricot\"}\n{\"s\":\"banana\"}\n");
+	lk_buf_free(&file);
+}
+
+/* many INT32 values over several DELTA_BINARY_PACKED blocks, with an optional column */
+static void test_reads_long_delta_binary_packed_column(void **state)
+{
+	enum { N = 300 };
+	struct pqb_element schema[] = { ROOT, leaf("v", 1, 1) };
+	schema[0].num_children = 1;
+	struct pqb_chunk chunk = { .physical = 1, .num_values = N, .n_pages = 1 };
+	struct pqb_page *p = &chunk.pages[0];
+	*p = (struct pqb_page){ .type = 0, .num_values = N, .encoding = 5 };
+	uint8_t def[N];
+	int64_t values[N];
+	size_t n_values = 0;
+	for (int i = 0; i < N; i++) {
+		def[i] = i % 7 != 3;
+		if (def[i])
+			values[n_values++] = (i * 7919) % 1000 - 500;
+	}
+	enc_levels(&p->body, def, N, 1, true);
+	enc_delta(&p->body, values, n_values);
+	struct lk_buf file = LK_BUF_INIT;
+	pqb_file(&file, schema, 2, &chunk, 1, N);
+	struct lk_buf expect = LK_BUF_INIT;
+	for (int i = 0; i < N; i++) {
+		if (def[i])
+			lk_buf_printf(&expect, "{\"v\":%d}\n", (i * 7919) % 1000 - 500);
+		else
+			lk_buf_append_str(&expect, "{\"v\":null}\n");
+	}
+	assert_reads_as(&file, lk_buf_cstr(&expect));
+	lk_buf_free(&expect);
+	lk_buf_free(&file);
+}
+
+/* f: FLOAT and b: FIXED_LEN_BYTE_ARRAY(3), both BYTE_STREAM_SPLIT */
+static void test_reads_byte_stream_split(void **state)
+{
+	struct pqb_element schema[] = { ROOT, leaf("f", 4, 0), leaf("b", 7, 0) };
+	schema[0].num_children = 2;
+	schema[2].type_length = 3;
+	struct pqb_chunk chunks[2] = {
+		{ .physical = 4, .num_values = 2, .n_pages = 1 },
+		{ .physical = 7, .num_values = 2, .n_pages = 1 },
+	};
+	float floats[] = { 1.5f, -2.25f };
+	chunks[0].pages[0] = (struct pqb_page){ .type = 0, .num_values = 2, .encoding = 9 };
+	enc_byte_stream_split(&chunks[0].pages[0].body, floats, 2, 4);
+	chunks[1].pages[0] = (struct pqb_page){ .type = 0, .num_values = 2, .encoding = 9 };
+	enc_byte_stream_split(&chunks[1].pages[0].body, "\x01\x02\x03\xaa\xbb\xcc", 2, 3);
+	struct lk_buf file = LK_BUF_INIT;
+	pqb_file(&file, schema, 3, chunks, 2, 2);
+	assert_reads_as(&file, "{\"f\":1.5,\"b\":\"\\\\x010203\"}\n"
+			       "{\"f\":-2.25,\"b\":\"\\\\xaabbcc\"}\n");
+	lk_buf_free(&file);
+}
+
+/* b: optional BOOLEAN, RLE values and legacy BIT_PACKED definition levels */
+static void test_reads_rle_booleans_with_bit_packed_levels(void **state)
+{
+	struct pqb_element schema[] = { ROOT, leaf("b", 0, 1) };
+	schema[0].num_children = 1;
+	struct pqb_chunk chunk = { .physical = 0, .num_values = 4, .n_pages = 1 };
+	struct pqb_page *p = &chunk.pages[0];
+	*p = (struct pqb_page){ .type = 0, .num_values = 4, .encoding = 3, .level_encoding = 4 };
+	lk_buf_append_byte(&p->body, 0xb0); /* levels 1,0,1,1, MSB first */
+	struct lk_buf runs = LK_BUF_INIT;
+	uint32_t bools[8] = { 1, 0, 0 };
+	enc_bitpacked_run(&runs, bools, 8, 1);
+	enc_u32le(&p->body, (uint32_t)runs.len);
+	lk_buf_append(&p->body, runs.data, runs.len);
+	lk_buf_free(&runs);
+	struct lk_buf file = LK_BUF_INIT;
+	pqb_file(&file, schema, 2, &chunk, 1, 4);
+	assert_reads_as(&file, "{\"b\":true}\n{\"b\":null}\n{\"b\":false}\n{\"b\":false}\n");
+	lk_buf_free(&file);
+}
+
+/* d: DECIMAL(5,2) in FIXED_LEN_BYTE_ARRAY(3); u: UUID; h: FLOAT16 */
+static void test_reads_fixed_length_logical_types(void **state)
+{
+	struct pqb_element schema[] = { ROOT, leaf("d", 7, 0), leaf("u", 7, 0), leaf("h", 7, 0) };
+	schema[0].num_children = 3;
+	schema[1].type_length = 3;
+	schema[1].logical = 5;
+	schema[1].precision = 5;
+	schema[1].scale = 2;
+	schema[2].type_length = 16;
+	schema[2].logical = 14;
+	schema[3].type_length = 2;
+	schema[3].logical = 15;
+	struct pqb_chunk chunks[3] = {
+		{ .physical = 7, .num_values = 1, .n_pages = 1 },
+		{ .physical = 7, .num_values = 1, .n_pages = 1 },
+		{ .physical = 7, .num_values = 1, .n_pages = 1 },
+	};
+	for (int i = 0; i < 3; i++)
+		chunks[i].pages[0] = (struct pqb_page){ .type = 0, .num_values = 1, .encoding = 0 };
+	lk_buf_append(&chunks[0].pages[0].body, "\xff\xcf\xc7", 3); /* -12345 */
+	lk_buf_append(&chunks[1].pages[0].body,
+		      "\x12\x3e\x45\x67\xe8\x9b\x12\xd3\xa4\x56\x42\x66\x14\x17\x40\x00", 16);
+	lk_buf_append(&chunks[2].pages[0].body, "\x00\xbe", 2); /* -1.5 */
+	struct lk_buf file = LK_BUF_INIT;
+	pqb_file(&file, schema, 4, chunks, 3, 1);
+	assert_reads_as(&file, "{\"d\":\"-123.45\",\"u\":\"123e4567-e89b-12d3-a456-426614174000\","
+			       "\"h\":-1.5}\n");
+	lk_buf_free(&file);
+}
+
 static void test_bad_magic_is_refused(void **state)
 {
 	struct lk_buf file = LK_BUF_INIT;
@@ -575,6 +702,11 @@ int main(void)
 		cmocka_unit_test(test_reads_page_v2_delta_binary_packed),
 		cmocka_unit_test(test_converts_timestamp_units),
 		cmocka_unit_test(test_decimal_wider_than_its_physical_type_is_ignored),
+		cmocka_unit_test(test_reads_delta_string_encodings),
+		cmocka_unit_test(test_reads_long_delta_binary_packed_column),
+		cmocka_unit_test(test_reads_byte_stream_split),
+		cmocka_unit_test(test_reads_rle_booleans_with_bit_packed_levels),
+		cmocka_unit_test(test_reads_fixed_length_logical_types),
 		cmocka_unit_test(test_bad_magic_is_refused),
 		cmocka_unit_test(test_encrypted_file_is_refused),
 		cmocka_unit_test(test_truncated_file_is_refused),
