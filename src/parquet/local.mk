@@ -27,7 +27,7 @@ check_PROGRAMS += tests/unit/test_parquet_encoding
 tests_unit_test_parquet_encoding_SOURCES = tests/unit/test_parquet_encoding.c \
 	tests/unit/test_parquet_builder.h
 tests_unit_test_parquet_encoding_CFLAGS = $(LK_TEST_CFLAGS)
-tests_unit_test_parquet_encoding_LDADD = $(LK_TEST_LIBS) -lbrotlienc
+tests_unit_test_parquet_encoding_LDADD = $(LK_TEST_LIBS) $(BROTLIENC_LIBS)
 TESTS += tests/unit/test_parquet_encoding
 
 check_PROGRAMS += tests/unit/test_parquet_thrift
