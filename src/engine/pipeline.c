@@ -743,6 +743,27 @@ static bool is_truncation_or_cdf_off(const struct lk_error *err)
 	return err->code == LK_ELOG_TRUNCATED || err->code == LK_ECDF_DISABLED;
 }
 
+/* The schema the target was loaded with (the source's at the cursor) against the latest:
+ * only new nullable columns appended can be applied incrementally. */
+static bool run_check_schema(struct run *run, struct lk_error *err)
+{
+	struct delta_snapshot *at_cursor = delta_snapshot_load(run->source, run->cursor, err);
+	if (at_cursor == NULL)
+		return false;
+	struct lk_buf what = LK_BUF_INIT;
+	enum delta_schema_change change =
+		delta_schema_compare(at_cursor->schema, run->latest->schema, &what);
+	bool ok = change == DELTA_SCHEMA_IDENTICAL || change == DELTA_SCHEMA_ADDITIVE;
+	if (!ok)
+		lk_error_set(err, LK_ESCHEMA_CHANGE,
+			     "synced table %s: the source schema changed between versions %" PRId64
+			     " and %" PRId64 " in a way that is not additive (%s)",
+			     run->table.name, run->cursor, run->latest->version, lk_buf_cstr(&what));
+	lk_buf_free(&what);
+	delta_snapshot_free(at_cursor);
+	return ok;
+}
+
 /* Decides full or incremental and does it. */
 static bool run_sync(struct run *run, bool full_refresh, struct lk_error *err)
 {
@@ -759,9 +780,10 @@ static bool run_sync(struct run *run, bool full_refresh, struct lk_error *err)
 		return true;
 	}
 	const char **names = target_column_names(&run->plan);
-	struct delta_changes *changes = delta_changes_open(run->source, run->cursor + 1,
-							   run->latest->version, names,
-							   run->plan.n_columns, err);
+	struct delta_changes *changes = NULL;
+	if (run_check_schema(run, err))
+		changes = delta_changes_open(run->source, run->cursor + 1, run->latest->version,
+					     names, run->plan.n_columns, err);
 	free(names);
 	if (changes == NULL && is_truncation_or_cdf_off(err) &&
 	    run->env->conf->engine.auto_full_refresh) {
