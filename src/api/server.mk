@@ -1,0 +1,1 @@
+# src/api: the REST daemon and client: see src/api/server.h.
