@@ -4,6 +4,28 @@
 LK=${LAKESYNC:-$top_builddir/lakesync}
 ORACLE=$top_builddir/tests/engine/snapshot_oracle
 
+# engine_test_begin: a throwaway PostgreSQL (tests/lib/pg.sh), a scratch directory $work
+# removed on exit, and a zero-config environment whose catalog is $work/catalog.
+engine_test_begin() {
+	. "$top_srcdir/tests/lib/pg.sh"
+	pg_start || exit 1
+	work=$(mktemp -d)
+	pg_on_exit "rm -rf '$work'"
+	export LAKESYNC_CATALOG=$work/catalog XDG_CONFIG_HOME=$work/xdg
+	unset LAKESYNC_CONFIG
+}
+
+# stage_bench_subset BENCH DEST: the benchmark table with two of its eight data files at
+# version 0 (250,000 rows); its version 1 (100,000 updates and 10,000 deletes of rows in the
+# first file) is copied in by the test when it wants it.
+stage_bench_subset() {
+	local f
+	mkdir -p "$2/_delta_log"
+	for f in "$1"/*.parquet "$1/_change_data"; do ln -s "$f" "$2/"; done
+	grep -v -E '"path":"part-0000[2-7]' "$1/_delta_log/00000000000000000000.json" \
+		>"$2/_delta_log/00000000000000000000.json"
+}
+
 # stage_table SRC_ROOT DEST_ROOT LAST_VERSION: a copy of a Delta table whose data files are
 # symlinks and whose log holds the commits up to LAST_VERSION (checkpoints left out).
 stage_table() {

@@ -7,13 +7,7 @@
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
-. "$top_srcdir/tests/lib/pg.sh"
-pg_start || exit 1
-work=$(mktemp -d)
-pg_on_exit "rm -rf '$work'"
-export LAKESYNC_CATALOG=$work/catalog
-export XDG_CONFIG_HOME=$work/xdg
-unset LAKESYNC_CONFIG
+engine_test_begin
 
 # log_table DIR SCHEMA_FIELDS CONFIGURATION: a table whose version 0 has no data files.
 log_table() {

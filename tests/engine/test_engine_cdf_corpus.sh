@@ -8,13 +8,7 @@ set -u
 . "$top_srcdir/tests/engine/lib.sh"
 corpus=${LAKESYNC_TESTDATA:-}/delta
 [ -d "$corpus" ] || tap_skip_all "no shared Delta corpus at $corpus"
-. "$top_srcdir/tests/lib/pg.sh"
-pg_start || exit 1
-work=$(mktemp -d)
-pg_on_exit "rm -rf '$work'"
-export LAKESYNC_CATALOG=$work/catalog
-unset LAKESYNC_CONFIG
-export XDG_CONFIG_HOME=$work/xdg
+engine_test_begin
 
 # table  key  A (first version loaded in full)  B (last version applied; default: latest)
 # cdf-table-simple stops at 1: its version 2 is a hand-made commit of cdc actions only (no

@@ -14,12 +14,7 @@
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
-. "$top_srcdir/tests/lib/pg.sh"
-pg_start || exit 1
-work=$(mktemp -d)
-pg_on_exit "rm -rf '$work'"
-export LAKESYNC_CATALOG=$work/catalog XDG_CONFIG_HOME=$work/xdg
-unset LAKESYNC_CONFIG
+engine_test_begin
 FIXTURE=$top_builddir/tests/engine/fixture
 sql() { psql -XAtqc "$1"; }
 for f in kitchen nul retype timeseries; do

@@ -7,13 +7,8 @@
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
-. "$top_srcdir/tests/lib/pg.sh"
-pg_start || exit 1
-work=$(mktemp -d)
-pg_on_exit "rm -rf '$work'"
+engine_test_begin
 pg_on_exit '[ -n "${engine:-}" ] && kill $engine 2>/dev/null; wait 2>/dev/null'
-export LAKESYNC_CATALOG=$work/catalog XDG_CONFIG_HOME=$work/xdg
-unset LAKESYNC_CONFIG
 
 # log_table DIR: version 0 of a CDF-enabled table with one long column and no data files
 log_table() {

@@ -11,18 +11,9 @@ set -u
 . "$top_srcdir/tests/engine/lib.sh"
 bench=${LAKESYNC_TESTDATA:-}/bench/users_1m
 [ -d "$bench" ] || tap_skip_all "no benchmark table at $bench"
-. "$top_srcdir/tests/lib/pg.sh"
-pg_start || exit 1
-work=$(mktemp -d)
-pg_on_exit "rm -rf '$work'"
-export LAKESYNC_CATALOG=$work/catalog
-export XDG_CONFIG_HOME=$work/xdg
-unset LAKESYNC_CONFIG
+engine_test_begin
 src=$LAKESYNC_CATALOG/bench/public/users
-mkdir -p "$src/_delta_log"
-for f in "$bench"/*.parquet "$bench/_change_data"; do ln -s "$f" "$src/"; done
-grep -v -E '"path":"part-0000[2-7]' "$bench/_delta_log/00000000000000000000.json" \
-	>"$src/_delta_log/00000000000000000000.json"
+stage_bench_subset "$bench" "$src"
 name=bench.public.users_synced
 create_synced $name bench.public.users user_id TRIGGERED >/dev/null
 
