@@ -915,6 +915,7 @@ bool pipeline_run(struct pipeline_env *env, const char *name, bool full_refresh,
 	}
 
 	struct registry_run record = {
+		.kind = result->full_load ? REGISTRY_RUN_FULL : kind,
 		.to_version = ok ? run.latest->version : -1,
 		.rows_inserted = result->rows_inserted,
 		.rows_updated = result->rows_updated,

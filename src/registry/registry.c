@@ -433,13 +433,13 @@ bool registry_run_end(struct registry *reg, int64_t run_id, const struct registr
 	format_i64(del, sizeof del, r->rows_deleted);
 	format_i64(skip, sizeof skip, r->rows_skipped);
 	const char *params[] = { id, r->to_version >= 0 ? to : NULL, ins, upd, del, skip,
-				 outcome_names[r->outcome], r->message };
+				 outcome_names[r->outcome], r->message, kind_names[r->kind] };
 	PGresult *res = pg_query(reg->conn,
 				 "UPDATE lakesync.runs SET ended_at = clock_timestamp(),"
 				 " to_version = $2, rows_inserted = $3, rows_updated = $4,"
-				 " rows_deleted = $5, rows_skipped = $6, outcome = $7, message = $8"
-				 " WHERE run_id = $1",
-				 8, params, err);
+				 " rows_deleted = $5, rows_skipped = $6, outcome = $7, message = $8,"
+				 " kind = $9 WHERE run_id = $1",
+				 9, params, err);
 	PQclear(res);
 	return res != NULL;
 }

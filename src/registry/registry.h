@@ -85,6 +85,8 @@ const char *registry_run_kind_name(enum registry_run_kind kind);
 bool registry_run_begin(struct registry *reg, const char *name, enum registry_run_kind kind,
 			int64_t from_version, const char *engine, int64_t *run_id,
 			struct lk_error *err);
+/* Records the end of a run: outcome, versions, counts, message, and its kind (a run that
+ * began incremental may have fallen back to a full load). */
 bool registry_run_end(struct registry *reg, int64_t run_id, const struct registry_run *result,
 		      struct lk_error *err);
 /* The newest runs first, at most limit. Free with registry_runs_free. */

@@ -13,6 +13,8 @@
  *                           rewriting the data as an overwrite would
  *   fixture timeseries DIR  duplicate keys told apart by a timestamp (version 1); version 2
  *                           brings rows older and newer than the ones loaded
+ *   fixture cdfoff DIR      ids 1..100 (version 1); version 2 switches the Change Data Feed
+ *                           off; version 3 deletes ids 1..10 (no change data recorded)
  * Values are derived from the id (name-<id>, amount id.xx, ...), so a test can state what
  * it expects. Exit 0 on success; a message and exit 1 otherwise. */
 #include "config.h"
@@ -469,6 +471,29 @@ static void fixture_timeseries(const char *dir)
 	delta_writer_close(w);
 }
 
+static void fixture_cdfoff(const char *dir)
+{
+	char *schema = kitchen_schema(false);
+	struct delta_writer *w = create(dir, schema, 0);
+	free(schema);
+	size_t n;
+	struct row *rows = rows_range(1, 100, &n);
+	struct delta_commit *c = begin(w);
+	char *path = xstrdup(add(c, kitchen_batch(rows, n, false, false)));
+	finish(c, "WRITE");
+	c = begin(w);
+	struct lk_error err = LK_ERROR_INIT;
+	if (!delta_commit_set_property(c, "delta.enableChangeDataFeed", "false", &err))
+		die("set_property", &err);
+	finish(c, "SET TBLPROPERTIES");
+	c = begin(w);
+	rewrite(c, path, kitchen_batch(rows + 10, n - 10, false, false), NULL);
+	finish(c, "DELETE");
+	free(path);
+	free(rows);
+	delta_writer_close(w);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct {
@@ -479,6 +504,7 @@ int main(int argc, char **argv)
 		{ "nul", fixture_nul },
 		{ "retype", fixture_retype },
 		{ "timeseries", fixture_timeseries },
+		{ "cdfoff", fixture_cdfoff },
 	};
 	for (size_t i = 0; argc == 3 && i < sizeof fixtures / sizeof fixtures[0]; i++) {
 		if (strcmp(argv[1], fixtures[i].name) == 0) {
@@ -486,6 +512,6 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	fprintf(stderr, "usage: fixture kitchen|nul|retype|timeseries DIR\n");
+	fprintf(stderr, "usage: fixture kitchen|nul|retype|timeseries|cdfoff DIR\n");
 	return 2;
 }

@@ -10,14 +10,17 @@
 # - retype: a non-additive schema change fails with COLUMN_TYPE_CHANGE_NOT_SUPPORTED and
 #   leaves the target and its cursor as they were; a full refresh then loads the new schema;
 # - timeseries: duplicate keys keep the row with the latest timeseries value, in the full
-#   load and in the incremental apply.
+#   load and in the incremental apply;
+# - cdfoff: Change Data Feed switched off after the load: the next run falls back to a full
+#   refresh and says so in the run history;
+# - a full refresh keeps the indexes and grants users added to the synced table.
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
 engine_test_begin
 FIXTURE=$top_builddir/tests/engine/fixture
 sql() { psql -XAtqc "$1"; }
-for f in kitchen nul retype timeseries; do
+for f in kitchen nul retype timeseries cdfoff; do
 	mkdir -p "$work/written" && "$FIXTURE" $f "$work/written/$f" || exit 1
 done
 # stage NAME LAST: the fixture's table in the catalog as lake.fx.NAME, up to version LAST
@@ -117,5 +120,25 @@ tap_is "$(sql "select string_agg(id || '=' || val, ',' order by id) from fx.ts_s
 create_synced lake.fx.ts_nokey lake.fx.timeseries id SNAPSHOT >/dev/null
 err=$("$LK" sync lake.fx.ts_nokey --wait 2>&1)
 tap_like "$err" "more than one row with primary key \(id\)=\(1\)" "timeseries: without the key the duplicates fail"
+
+# --- Change Data Feed switched off ----------------------------------------------------------------
+stage cdfoff 1
+create_synced lake.fx.cdfoff_synced lake.fx.cdfoff id TRIGGERED >/dev/null
+"$LK" sync lake.fx.cdfoff_synced --wait >/dev/null
+stage cdfoff 3
+tap_ok "cdfoff: the run after CDF was switched off succeeds" "$LK" sync lake.fx.cdfoff_synced --wait
+tap_ok "cdfoff: equals version 3" oracle cdfoff 3 cdfoff_synced
+tap_like "$(sql "select kind || ': ' || message from lakesync.runs where name = 'lake.fx.cdfoff_synced' order by run_id desc limit 1")" \
+	"^full: full refresh: .*" "cdfoff: the run history says it was a full refresh, and why"
+
+# --- a full refresh keeps what users added ----------------------------------------------------------
+sql "create index kitchen_name_idx on fx.kitchen_synced (name); create role lakesync_reader;
+	grant select on fx.kitchen_synced to lakesync_reader" >/dev/null
+tap_ok "a full refresh" "$LK" sync lake.fx.kitchen_synced --full-refresh --wait
+tap_is "$(sql "select count(*) from pg_indexes where schemaname = 'fx' and tablename = 'kitchen_synced' and indexname = 'kitchen_name_idx'")" \
+	1 "the user's index is back on the new table"
+tap_is "$(sql "select has_table_privilege('lakesync_reader', 'fx.kitchen_synced', 'select')")" t \
+	"the user's grant is back on the new table"
+tap_ok "and the table still equals version 7" oracle kitchen 7 kitchen_synced
 
 tap_done

@@ -164,7 +164,8 @@ static void test_runs_record_outcomes(void **state)
 	assert_true(registry_run_end(reg, first, &result, &err));
 	assert_true(registry_run_begin(reg, "c.s.runs", REGISTRY_RUN_INCREMENTAL, 3, "e1", &second,
 				       &err));
-	result = (struct registry_run){ .to_version = -1, .outcome = REGISTRY_RUN_FAILED,
+	result = (struct registry_run){ .kind = REGISTRY_RUN_INCREMENTAL, .to_version = -1,
+					.outcome = REGISTRY_RUN_FAILED,
 					.message = "PRIMARY_KEY_CONSTRAINT_VIOLATION: key (id)=(7)" };
 	assert_true(registry_run_end(reg, second, &result, &err));
 	struct registry_run *runs;
