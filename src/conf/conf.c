@@ -22,6 +22,7 @@ enum {
 	DEFAULT_RETRY_MAX = 5,
 	DEFAULT_RETRY_BACKOFF_MS = 1000,
 	DEFAULT_BATCH_ROWS = 65536,
+	DEFAULT_SPLIT_FILE_BYTES = 64 << 20,
 	DEFAULT_CONSOLE_REFRESH_MS = 1000,
 };
 
@@ -295,7 +296,7 @@ static bool read_engine(const struct conf_reader *r, const config_setting_t *roo
 {
 	static const char *const known[] = { "workers", "connections_per_table", "poll_interval",
 					     "auto_full_refresh", "retry_max", "retry_backoff",
-					     "batch_rows", NULL };
+					     "batch_rows", "split_file_bytes", NULL };
 	const config_setting_t *g;
 	int batch_rows = (int)e->batch_rows;
 	if (!read_group(r, root, "engine", known, &g))
@@ -309,7 +310,8 @@ static bool read_engine(const struct conf_reader *r, const config_setting_t *roo
 		  read_bool(r, g, "auto_full_refresh", &e->auto_full_refresh) &&
 		  read_int(r, g, "retry_max", 0, 1000, &e->retry_max) &&
 		  read_duration(r, g, "retry_backoff", &e->retry_backoff_ms) &&
-		  read_int(r, g, "batch_rows", 1000, 10000000, &batch_rows);
+		  read_int(r, g, "batch_rows", 1000, 10000000, &batch_rows) &&
+		  read_int(r, g, "split_file_bytes", 1, INT32_MAX, &e->split_file_bytes);
 	e->batch_rows = batch_rows;
 	if (ok && e->poll_interval_ms < 50)
 		return conf_fail(r, config_setting_get_member(g, "poll_interval"),
@@ -347,6 +349,37 @@ static bool read_api(const struct conf_reader *r, const config_setting_t *root,
 	return true;
 }
 
+/* console.keys = { sync_now = "s"; delete = ["d", "Delete"]; }: a key name or a list of
+ * them per action; the console validates the names when it starts. */
+static bool read_console_keys(const struct conf_reader *r, const config_setting_t *console,
+			      struct conf_console *out)
+{
+	const config_setting_t *keys = console ? config_setting_get_member(console, "keys") : NULL;
+	if (keys == NULL)
+		return true;
+	if (!expect_type(r, keys, CONFIG_TYPE_GROUP, "a group { action = \"key\"; ... }"))
+		return false;
+	int n = config_setting_length(keys);
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *s = config_setting_get_elem(keys, (unsigned)i);
+		bool list = config_setting_is_aggregate(s);
+		int count = list ? config_setting_length(s) : 1;
+		for (int j = 0; j < count; j++) {
+			const config_setting_t *k = list ? config_setting_get_elem(s, (unsigned)j) : s;
+			if (config_setting_type(k) != CONFIG_TYPE_STRING)
+				return conf_fail(r, k, "console.keys.%s: expected a key name in "
+						       "double quotes or a list of them",
+						 config_setting_name(s));
+			out->keys = xreallocarray(out->keys, out->n_keys + 1, sizeof *out->keys);
+			out->keys[out->n_keys++] = (struct conf_console_key){
+				.action = xstrdup(config_setting_name(s)),
+				.key = xstrdup(config_setting_get_string(k)),
+			};
+		}
+	}
+	return true;
+}
+
 static bool read_sections(const struct conf_reader *r, const config_setting_t *root,
 			  struct conf *conf)
 {
@@ -354,7 +387,7 @@ static bool read_sections(const struct conf_reader *r, const config_setting_t *r
 						 "api", "console", NULL };
 	static const char *const known_state[] = { "project", "branch", "database", NULL };
 	static const char *const known_log[] = { "level", "file", NULL };
-	static const char *const known_console[] = { "theme", "refresh", NULL };
+	static const char *const known_console[] = { "theme", "refresh", "keys", NULL };
 	const config_setting_t *state, *log, *console;
 	return check_known(r, root, known_top) &&
 	       read_string(r, root, "catalog", &conf->catalog_root) &&
@@ -369,7 +402,8 @@ static bool read_sections(const struct conf_reader *r, const config_setting_t *r
 	       read_engine(r, root, &conf->engine) && read_api(r, root, &conf->api) &&
 	       read_group(r, root, "console", known_console, &console) &&
 	       (!console || (read_string(r, console, "theme", &conf->console.theme) &&
-			     read_duration(r, console, "refresh", &conf->console.refresh_ms)));
+			     read_duration(r, console, "refresh", &conf->console.refresh_ms) &&
+			     read_console_keys(r, console, &conf->console)));
 }
 
 /* ---- defaults ------------------------------------------------------------------------ */
@@ -384,6 +418,7 @@ static void conf_set_defaults(struct conf *conf)
 		.retry_max = DEFAULT_RETRY_MAX,
 		.retry_backoff_ms = DEFAULT_RETRY_BACKOFF_MS,
 		.batch_rows = DEFAULT_BATCH_ROWS,
+		.split_file_bytes = DEFAULT_SPLIT_FILE_BYTES,
 	};
 	conf->console.refresh_ms = DEFAULT_CONSOLE_REFRESH_MS;
 }
@@ -505,6 +540,11 @@ void conf_free(struct conf *conf)
 	free(conf->api.tls_cert);
 	free(conf->api.tls_key);
 	free(conf->console.theme);
+	for (size_t i = 0; i < conf->console.n_keys; i++) {
+		free(conf->console.keys[i].action);
+		free(conf->console.keys[i].key);
+	}
+	free(conf->console.keys);
 	free(conf->path);
 	free(conf->catalog_root);
 	free(conf->state_project);

@@ -41,7 +41,8 @@ struct conf_engine {
 	bool auto_full_refresh;       /* full refresh when history is gone or CDF was off */
 	int retry_max;                /* attempts for connection-class errors */
 	int64_t retry_backoff_ms;     /* first backoff; doubles, capped, with jitter */
-	int64_t batch_rows;           /* rows per COPY batch */
+	int64_t batch_rows;           /* rows staged before an incremental transaction commits */
+	int split_file_bytes;         /* a full load splits bigger files by row group */
 };
 
 struct conf_api {
@@ -51,9 +52,17 @@ struct conf_api {
 	char *tls_cert, *tls_key;
 };
 
+/* console.keys: one entry per key bound to an action; the console checks the names. */
+struct conf_console_key {
+	char *action;   /* a console action ("sync_now", "delete", ...) */
+	char *key;      /* a key name ("s", "^L", "F5", "Enter") */
+};
+
 struct conf_console {
 	char *theme;
 	int64_t refresh_ms;
+	struct conf_console_key *keys; /* in file order */
+	size_t n_keys;
 };
 
 struct conf {

@@ -13,6 +13,8 @@ struct delta_scan {
 	struct scan_plan plan;
 	const struct delta_snapshot *snap;
 	size_t next_file, end_file;
+	bool row_groups_set;        /* read only row groups first_group .. + n_groups - 1 */
+	size_t first_group, n_groups;
 	struct scan_file *current;
 	struct delta_dv *dv;        /* the current file's deletion vector, or NULL */
 	uint8_t *keep;              /* scratch: one flag per row of a row group */
@@ -60,6 +62,22 @@ struct delta_scan *delta_scan_open_file(struct delta_table *table,
 	return scan;
 }
 
+struct delta_scan *delta_scan_open_row_groups(struct delta_table *table,
+					      const struct delta_snapshot *snap,
+					      const char *const *columns, size_t n_columns,
+					      size_t file_index, size_t first_row_group,
+					      size_t n_row_groups, struct lk_error *err)
+{
+	struct delta_scan *scan = delta_scan_open_file(table, snap, columns, n_columns, file_index,
+						       err);
+	if (scan) {
+		scan->row_groups_set = true;
+		scan->first_group = first_row_group;
+		scan->n_groups = n_row_groups;
+	}
+	return scan;
+}
+
 const struct delta_scan_schema *delta_scan_schema(const struct delta_scan *scan)
 {
 	return &scan->plan.out;
@@ -83,6 +101,8 @@ static bool open_next_file(struct delta_scan *scan, struct lk_error *err)
 	}
 	scan->current = scan_file_open(&scan->plan, file->path, &file->partition_values, false, 0,
 				       err);
+	if (scan->current && scan->row_groups_set)
+		scan_file_set_row_groups(scan->current, scan->first_group, scan->n_groups);
 	return scan->current != NULL;
 }
 

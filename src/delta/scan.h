@@ -85,6 +85,14 @@ struct delta_scan *delta_scan_open_file(struct delta_table *table,
 					const struct delta_snapshot *snap,
 					const char *const *columns, size_t n_columns,
 					size_t file_index, struct lk_error *err);
+/* A scan of row groups first_row_group .. first_row_group + n_row_groups - 1 of one file
+ * (clamped to the file): the engine splits a big file between loaders this way. Deletion
+ * vectors still apply by the rows' positions in the whole file. */
+struct delta_scan *delta_scan_open_row_groups(struct delta_table *table,
+					      const struct delta_snapshot *snap,
+					      const char *const *columns, size_t n_columns,
+					      size_t file_index, size_t first_row_group,
+					      size_t n_row_groups, struct lk_error *err);
 const struct delta_scan_schema *delta_scan_schema(const struct delta_scan *scan);
 /* The next batch (*out = NULL at the end, returning true). Batches with no live row are
  * skipped. */

@@ -27,6 +27,7 @@ struct scan_file {
 	bool read_change_type;
 	size_t n_extra;                       /* zeroed columns appended for the caller */
 	size_t next_row_group;                /* without a reader */
+	size_t end_row_group;                 /* without a reader: one past the last to read */
 	uint64_t rows_done;
 };
 
@@ -158,7 +159,21 @@ struct scan_file *scan_file_open(const struct scan_plan *plan, const char *path,
 		scan_file_close(f);
 		return NULL;
 	}
+	f->end_row_group = pq_file_num_row_groups(f->pq);
 	return f;
+}
+
+void scan_file_set_row_groups(struct scan_file *f, size_t first, size_t count)
+{
+	size_t n = pq_file_num_row_groups(f->pq);
+	if (first > n)
+		first = n;
+	for (size_t g = 0; g < first; g++) /* the skipped groups' rows still count */
+		f->rows_done += (uint64_t)pq_file_row_group_rows(f->pq, g);
+	f->next_row_group = first;
+	f->end_row_group = count < n - first ? first + count : n;
+	if (f->reader)
+		pq_reader_set_row_groups(f->reader, first, count);
 }
 
 void scan_file_close(struct scan_file *f)
@@ -187,8 +202,7 @@ static bool next_raw(struct scan_file *f, struct lk_batch **raw, struct lk_error
 		return true;
 	}
 	*raw = NULL;
-	size_t n_groups = pq_file_num_row_groups(f->pq);
-	while (f->next_row_group < n_groups) {
+	while (f->next_row_group < f->end_row_group) {
 		int64_t rows = pq_file_row_group_rows(f->pq, f->next_row_group++);
 		if (rows <= 0)
 			continue;

@@ -54,6 +54,9 @@ struct scan_file;
 struct scan_file *scan_file_open(const struct scan_plan *plan, const char *path,
 				 const struct delta_map *partition_values, bool read_change_type,
 				 size_t n_extra, struct lk_error *err);
+/* Reads only row groups first .. first + count - 1 of the file (call before the first
+ * scan_file_next); row positions for deletion vectors stay those of the whole file. */
+void scan_file_set_row_groups(struct scan_file *file, size_t first, size_t count);
 /* The next row group as a batch of the plan's targets; *first_row receives the physical
  * position of its first row in the file (for deletion vectors). *out = NULL at the end. */
 bool scan_file_next(struct scan_file *file, struct lk_batch **out, uint64_t *first_row,

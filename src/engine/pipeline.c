@@ -27,6 +27,7 @@
 #include "delta/scan.h"
 #include "engine/pipeline.h"
 #include "engine/target.h"
+#include "parquet/parquet.h"
 #include "pg/pg.h"
 #include "util/buf.h"
 #include "util/clock.h"
@@ -391,10 +392,18 @@ static bool encoder_send(struct encoder *e, const struct target_table *t, size_t
 
 /* ---- full load ------------------------------------------------------------------------- */
 
+/* A unit of a full load: one file, or some row groups of a big one; one COPY. */
+struct load_unit {
+	size_t file;
+	bool whole_file;
+	size_t first_row_group, n_row_groups;
+	int64_t bytes;              /* estimated, for the largest-first order */
+};
+
 struct loader_pool {
 	struct run *run;
-	size_t *order;              /* file indexes, largest first */
-	size_t n_files;
+	struct load_unit *units;    /* largest first */
+	size_t n_units;
 	_Atomic size_t next;
 	_Atomic bool failed;
 	_Atomic int64_t skipped;
@@ -413,15 +422,20 @@ static void pool_fail(struct loader_pool *pool, const struct lk_error *err)
 	pthread_mutex_unlock(&pool->lock);
 }
 
-/* Loads one data file with one COPY (one implicit transaction). */
-static bool load_file(struct loader_pool *pool, struct delta_table *table, PGconn *conn,
-		      struct encoder *e, size_t file_index, struct lk_error *err)
+/* Loads one unit with one COPY (one implicit transaction). */
+static bool load_unit(struct loader_pool *pool, struct delta_table *table, PGconn *conn,
+		      struct encoder *e, const struct load_unit *unit, struct lk_error *err)
 {
 	struct run *run = pool->run;
 	const struct target_table *t = &run->plan;
 	const char **names = target_column_names(t);
-	struct delta_scan *scan = delta_scan_open_file(table, run->latest, names, t->n_columns,
-						       file_index, err);
+	struct delta_scan *scan =
+		unit->whole_file
+			? delta_scan_open_file(table, run->latest, names, t->n_columns, unit->file,
+					       err)
+			: delta_scan_open_row_groups(table, run->latest, names, t->n_columns,
+						     unit->file, unit->first_row_group,
+						     unit->n_row_groups, err);
 	free(names);
 	if (scan == NULL)
 		return false;
@@ -474,11 +488,16 @@ static void *loader_main(void *arg)
 		  pg_exec(conn, "SET synchronous_commit = off; SET TIME ZONE 'UTC'", &err);
 	while (ok && !atomic_load(&pool->failed)) {
 		size_t i = atomic_fetch_add(&pool->next, 1);
-		if (i >= pool->n_files)
+		if (i >= pool->n_units)
 			break;
-		ok = load_file(pool, table, conn, &e, pool->order[i], &err);
-		if (!ok)
-			lk_error_prefix(&err, "file %s", run->latest->files[pool->order[i]].path);
+		const struct load_unit *unit = &pool->units[i];
+		ok = load_unit(pool, table, conn, &e, unit, &err);
+		if (!ok && unit->whole_file)
+			lk_error_prefix(&err, "file %s", run->latest->files[unit->file].path);
+		else if (!ok)
+			lk_error_prefix(&err, "file %s, row groups %zu..%zu",
+					run->latest->files[unit->file].path, unit->first_row_group,
+					unit->first_row_group + unit->n_row_groups - 1);
 	}
 	if (!ok)
 		pool_fail(pool, &err);
@@ -493,16 +512,57 @@ static void *loader_main(void *arg)
 	return NULL;
 }
 
-static const struct delta_snapshot *sort_snapshot; /* qsort has no context argument */
-
-static int compare_file_size_desc(const void *a, const void *b)
+static int compare_unit_size_desc(const void *a, const void *b)
 {
-	int64_t sa = sort_snapshot->files[*(const size_t *)a].size;
-	int64_t sb = sort_snapshot->files[*(const size_t *)b].size;
+	int64_t sa = ((const struct load_unit *)a)->bytes;
+	int64_t sb = ((const struct load_unit *)b)->bytes;
 	return (sa < sb) - (sa > sb);
 }
 
-static pthread_mutex_t sort_lock = PTHREAD_MUTEX_INITIALIZER;
+/* The row groups of a data file, read from its footer; 0 when it cannot be read now (the
+ * loader that reads the whole file will then report why). */
+static size_t file_row_groups(struct run *run, const struct delta_file *file)
+{
+	struct lk_error err = LK_ERROR_INIT;
+	char *path = delta_table_resolve_path(run->source, file->path, &err);
+	struct pq_file *pq = path ? pq_file_open(path, &err) : NULL;
+	size_t n = pq ? pq_file_num_row_groups(pq) : 0;
+	pq_file_close(pq);
+	free(path);
+	return n;
+}
+
+/* Cuts the snapshot into load units: whole files, and files bigger than
+ * engine.split_file_bytes one row group per unit, so that one big file does not leave the
+ * other connections idle. Sorted largest first. */
+static struct load_unit *plan_units(struct run *run, size_t *n_units)
+{
+	const struct delta_snapshot *snap = run->latest;
+	size_t cap = snap->n_files ? snap->n_files : 1, n = 0;
+	struct load_unit *units = xcalloc(cap, sizeof *units);
+	for (size_t i = 0; i < snap->n_files; i++) {
+		const struct delta_file *f = &snap->files[i];
+		size_t groups = f->size > run->env->conf->engine.split_file_bytes
+					? file_row_groups(run, f)
+					: 0;
+		if (groups < 2) {
+			if (n == cap)
+				units = xreallocarray(units, cap *= 2, sizeof *units);
+			units[n++] = (struct load_unit){ .file = i, .whole_file = true, .bytes = f->size };
+			continue;
+		}
+		for (size_t g = 0; g < groups; g++) {
+			if (n == cap)
+				units = xreallocarray(units, cap *= 2, sizeof *units);
+			units[n++] = (struct load_unit){ .file = i, .first_row_group = g,
+							 .n_row_groups = 1,
+							 .bytes = f->size / (int64_t)groups };
+		}
+	}
+	qsort(units, n, sizeof *units, compare_unit_size_desc);
+	*n_units = n;
+	return units;
+}
 
 /* Waits for the loaders, writing progress meanwhile. */
 static void pool_wait(struct loader_pool *pool)
@@ -523,22 +583,16 @@ static void pool_wait(struct loader_pool *pool)
 static bool load_files_parallel(struct run *run, int64_t *skipped, struct lk_error *err)
 {
 	const struct delta_snapshot *snap = run->latest;
-	struct loader_pool pool = { .run = run, .n_files = snap->n_files };
+	struct loader_pool pool = { .run = run };
 	pthread_mutex_init(&pool.lock, NULL);
 	pthread_cond_init(&pool.done_cond, NULL);
-	pool.order = xcalloc(snap->n_files ? snap->n_files : 1, sizeof *pool.order);
-	for (size_t i = 0; i < snap->n_files; i++) {
-		pool.order[i] = i;
+	for (size_t i = 0; i < snap->n_files; i++)
 		run->total_rows += file_row_estimate(&snap->files[i]);
-	}
-	pthread_mutex_lock(&sort_lock);
-	sort_snapshot = snap;
-	qsort(pool.order, snap->n_files, sizeof *pool.order, compare_file_size_desc);
-	pthread_mutex_unlock(&sort_lock);
+	pool.units = plan_units(run, &pool.n_units);
 
 	size_t n_threads = (size_t)run->env->conf->engine.connections_per_table;
-	if (n_threads > snap->n_files)
-		n_threads = snap->n_files;
+	if (n_threads > pool.n_units)
+		n_threads = pool.n_units;
 	pthread_t *threads = xcalloc(n_threads ? n_threads : 1, sizeof *threads);
 	size_t started = 0;
 	for (; started < n_threads; started++) {
@@ -552,7 +606,7 @@ static bool load_files_parallel(struct run *run, int64_t *skipped, struct lk_err
 			break;
 		}
 	}
-	if (started == 0 && snap->n_files > 0) {
+	if (started == 0 && pool.n_units > 0) {
 		struct lk_error e = LK_ERROR_INIT;
 		lk_error_set(&e, LK_EINTERNAL, "cannot start loader threads");
 		pool_fail(&pool, &e);
@@ -561,7 +615,7 @@ static bool load_files_parallel(struct run *run, int64_t *skipped, struct lk_err
 	for (size_t i = 0; i < started; i++)
 		pthread_join(threads[i], NULL);
 	free(threads);
-	free(pool.order);
+	free(pool.units);
 	*skipped = atomic_load(&pool.skipped);
 	bool ok = !atomic_load(&pool.failed);
 	if (!ok && err)

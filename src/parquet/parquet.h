@@ -125,6 +125,10 @@ struct pq_reader *pq_reader_open_nodes(struct pq_file *file,
 				       struct lk_error *err);
 /* Caps the bytes one batch may need (compressed chunks + decoded pages + values). */
 void pq_reader_set_max_batch_bytes(struct pq_reader *reader, size_t max_bytes);
+/* Restricts the reader to row groups first .. first + count - 1 (clamped to the file); the
+ * next pq_reader_next() reads row group `first`. For splitting one big file between
+ * workers. */
+void pq_reader_set_row_groups(struct pq_reader *reader, size_t first, size_t count);
 /* Reads the next row group. Sets *out to a new batch, or to NULL at the end (returns true).
  * Row groups without rows are skipped. Returns false with *err filled on failure. */
 bool pq_reader_next(struct pq_reader *reader, struct lk_batch **out, struct lk_error *err);

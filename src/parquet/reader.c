@@ -38,6 +38,7 @@ struct pq_reader {
 	size_t n_roots;
 	bool *leaf_wanted;     /* by leaf index */
 	size_t next_row_group;
+	size_t end_row_group;   /* one past the last row group to read */
 	size_t max_batch_bytes;
 };
 
@@ -249,6 +250,7 @@ struct pq_reader *pq_reader_open_nodes(struct pq_file *file,
 	r->names = xcalloc(n ? n : 1, sizeof *r->names);
 	r->leaf_wanted = xcalloc(file->n_leaves ? file->n_leaves : 1, sizeof *r->leaf_wanted);
 	r->max_batch_bytes = PQ_DEFAULT_MAX_BATCH_BYTES;
+	r->end_row_group = file->meta.n_row_groups;
 	for (size_t i = 0; i < n; i++) {
 		r->roots[i] = nodes[i];
 		r->names[i] = xstrdup(nodes[i]->parent == file->root ? nodes[i]->name
@@ -284,6 +286,13 @@ struct pq_reader *pq_reader_open(struct pq_file *file, const char *const *column
 	struct pq_reader *r = pq_reader_open_nodes(file, nodes, count, err);
 	free(nodes);
 	return r;
+}
+
+void pq_reader_set_row_groups(struct pq_reader *r, size_t first, size_t count)
+{
+	size_t n = r->file->meta.n_row_groups;
+	r->next_row_group = first < n ? first : n;
+	r->end_row_group = count < n - r->next_row_group ? r->next_row_group + count : n;
 }
 
 void pq_reader_set_max_batch_bytes(struct pq_reader *r, size_t max_bytes)
@@ -338,10 +347,10 @@ bool pq_reader_next(struct pq_reader *r, struct lk_batch **out, struct lk_error 
 {
 	*out = NULL;
 	struct pq_file *f = r->file;
-	while (r->next_row_group < f->meta.n_row_groups &&
+	while (r->next_row_group < r->end_row_group &&
 	       f->meta.row_groups[r->next_row_group].num_rows == 0)
 		r->next_row_group++;
-	if (r->next_row_group >= f->meta.n_row_groups)
+	if (r->next_row_group >= r->end_row_group)
 		return true;
 	size_t index = r->next_row_group++;
 	struct lk_batch *batch = lk_batch_new(r->n_roots);

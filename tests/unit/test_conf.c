@@ -189,6 +189,28 @@ static void test_errors_name_file_line_and_expectation(void **state)
 	assert_conf_error("api = { tokens = [ \"short\" ]; };\n", "at least 16 characters", NULL);
 }
 
+static void test_console_keys(void **state)
+{
+	char *path = write_file("keys.conf",
+				"console = { keys = { sync_now = \"y\"; delete = [ \"x\", \"F8\" ]; }; };\n");
+	struct conf conf;
+	struct lk_error err = LK_ERROR_INIT;
+	if (!conf_load(path, &conf, &err))
+		fail_msg("%s", err.message);
+	assert_int_equal(conf.console.n_keys, 3);
+	assert_string_equal(conf.console.keys[0].action, "sync_now");
+	assert_string_equal(conf.console.keys[0].key, "y");
+	assert_string_equal(conf.console.keys[1].action, "delete");
+	assert_string_equal(conf.console.keys[1].key, "x");
+	assert_string_equal(conf.console.keys[2].key, "F8");
+	conf_free(&conf);
+	free(path);
+	assert_conf_error("console = {\n keys = { sync_now = 1; };\n};\n", "bad.conf:2:",
+			  "console.keys.sync_now: expected a key name");
+	assert_conf_error("console = { keys = \"s\"; };\n", "'console.keys' must be a group",
+			  NULL);
+}
+
 static void test_missing_file_is_an_error(void **state)
 {
 	struct conf conf;
@@ -231,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_zero_config_defaults),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_errors_name_file_line_and_expectation),
+		cmocka_unit_test(test_console_keys),
 		cmocka_unit_test(test_missing_file_is_an_error),
 		cmocka_unit_test(test_search_order),
 	};
