@@ -8,11 +8,11 @@
  * Parquet reader does that, using the file lists, partition values and deletion vectors
  * produced here.
  *
- * The seam with the Parquet reader: Parquet checkpoints (classic, multi-part, V2 and their
- * sidecars) go through one internal function, delta_checkpoint_read() (delta/internal.h).
- * Until the reader is linked it refuses them with LK_EUNSUPPORTED, and the snapshot loader
- * falls back to replaying every commit from version 0 when all of them still exist
- * (struct delta_snapshot says so in checkpoint_skipped). See doc/delta.md.
+ * Checkpoints (classic, multi-part and V2, JSON or Parquet, with their sidecars) are read
+ * through one internal function, delta_checkpoint_read() (delta/internal.h), with the Parquet
+ * reader. A checkpoint that cannot be used (an unsupported form, a damaged file, a lost
+ * sidecar) is skipped when every commit from version 0 still exists: the replay starts at
+ * commit 0 and struct delta_snapshot says why in checkpoint_skipped. See doc/delta.md.
  *
  * Ownership: every object returned here is owned by the caller and freed with its _free
  * function; the structs are plain data the caller may read but should not modify. A
@@ -357,10 +357,10 @@ struct delta_snapshot {
 
 /* The table's state at version (-1 = latest). Fails with LK_ENOTFOUND for a version past
  * the latest, LK_ELOG_TRUNCATED when the history needed was cleaned away, LK_ECORRUPT for
- * a gap in the commits or a bad action, LK_EUNSUPPORTED for an unreadable protocol or when
- * only a Parquet checkpoint could rebuild the version (older commits gone; reader not linked).
- * A Parquet checkpoint with every commit 0..version present is skipped instead: the replay
- * starts at commit 0 and checkpoint_skipped says why. */
+ * a gap in the commits or a bad action, LK_EUNSUPPORTED for an unreadable protocol, and with
+ * the checkpoint's error when only an unusable checkpoint could rebuild the version (older
+ * commits gone). An unusable checkpoint with every commit 0..version present is skipped
+ * instead: the replay starts at commit 0 and checkpoint_skipped says why. */
 struct delta_snapshot *delta_snapshot_load(struct delta_table *table, int64_t version,
 					   struct lk_error *err);
 /* The state at the greatest version whose commit timestamp is <= timestamp_ms (in-commit

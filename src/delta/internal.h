@@ -1,6 +1,6 @@
 /* delta/internal.h: what the files of src/delta share with each other and with the unit
  * tests, but not with the rest of lakesync: log listing and segments, reading a commit or
- * checkpoint as a stream of actions, the Parquet checkpoint seam, and small helpers.
+ * checkpoint (JSON or Parquet) as a stream of actions, and small helpers.
  * Same conventions as delta.h (caller owns results; errors as values; not thread-safe). */
 #ifndef LK_DELTA_INTERNAL_H
 #define LK_DELTA_INTERNAL_H
@@ -88,7 +88,7 @@ const struct delta_log_file *delta_listing_commit(const struct delta_listing *li
 /* The oldest commit version present, or -1. */
 int64_t delta_listing_oldest_commit(const struct delta_listing *listing);
 
-/* ---- reading actions (actions.c, checkpoint.c) ------------------------------------- */
+/* ---- reading actions (actions.c, checkpoint.c, checkpoint_parquet.c) ------------------ */
 
 enum delta_visit {
 	DELTA_VISIT_CONTINUE,
@@ -109,14 +109,26 @@ bool delta_actions_read_file(const char *path, const char *where, delta_action_f
 bool delta_actions_read_buffer(const char *data, size_t len, const char *where,
 			       delta_action_fn fn, void *ctx, struct lk_error *err);
 
-/* The checkpoint seam: streams every action of a complete checkpoint (all parts, and the
- * sidecars of a V2 checkpoint) to fn. JSON V2 checkpoints are read here; anything in
- * Parquet (classic, multi-part, UUID .parquet, sidecars) fails with LK_EUNSUPPORTED
- * "Parquet checkpoints need the Parquet reader (not yet linked)" until the reader lands.
- * The caller decides what to do then (delta_snapshot_load falls back to commit 0). */
+/* Streams every action of a complete checkpoint to fn: all parts in order (JSON or Parquet),
+ * then the add/remove actions of the sidecar files its `sidecar` actions name (V2, read from
+ * `_delta_log/_sidecars/`). commitInfo and cdc rows are dropped; `sidecar` actions are not
+ * passed on; a checkpointMetadata whose version is not the checkpoint's is LK_ECORRUPT. On
+ * failure some actions may already have reached fn: the caller discards what it built.
+ * Errors name the table, the checkpoint file (and sidecar), the row group and row: LK_ECORRUPT
+ * (a row with two actions, a missing required field, a column of the wrong type, a file that
+ * is not Parquet), LK_ELOG_TRUNCATED (a sidecar file is gone), LK_EUNSUPPORTED (what the
+ * Parquet reader cannot read, a sidecar outside the local file system), LK_EIO. */
 bool delta_checkpoint_read(const struct delta_table *table,
 			   const struct delta_checkpoint_ref *checkpoint, delta_action_fn fn,
 			   void *ctx, struct lk_error *err);
+
+/* One Parquet file of a checkpoint (checkpoint_parquet.c): a part, a UUID .parquet checkpoint
+ * or, with sidecar set, a sidecar file (only its add and remove columns are read). Rows are
+ * read one row group at a time; each row's one non-null action goes to fn. Columns and fields
+ * the file lacks read as null. `where` names the file in errors, which add the row group and
+ * row. */
+bool delta_checkpoint_parquet_read(const char *path, const char *where, bool sidecar,
+				   delta_action_fn fn, void *ctx, struct lk_error *err);
 
 /* Commit timestamp of one commit: in-commit timestamp when ict is true, else mtime.
  * Reads the commit's commitInfo when ict is true. */

@@ -6,6 +6,7 @@ liblakesync_a_SOURCES += \
 	src/delta/log.c \
 	src/delta/actions.c \
 	src/delta/checkpoint.c \
+	src/delta/checkpoint_parquet.c \
 	src/delta/snapshot.c \
 	src/delta/protocol.c \
 	src/delta/schema.c \
@@ -24,7 +25,8 @@ LK_DELTA_TESTS = \
 	tests/unit/test_delta_schema \
 	tests/unit/test_delta_partition \
 	tests/unit/test_delta_dv \
-	tests/unit/test_delta_cdf
+	tests/unit/test_delta_cdf \
+	tests/unit/test_delta_checkpoint
 check_PROGRAMS += $(LK_DELTA_TESTS)
 TESTS += $(LK_DELTA_TESTS)
 tests_unit_test_delta_log_SOURCES = tests/unit/test_delta_log.c tests/delta/fixture.h
@@ -48,6 +50,9 @@ tests_unit_test_delta_dv_LDADD = $(LK_TEST_LIBS)
 tests_unit_test_delta_cdf_SOURCES = tests/unit/test_delta_cdf.c tests/delta/fixture.h
 tests_unit_test_delta_cdf_CFLAGS = $(LK_TEST_CFLAGS)
 tests_unit_test_delta_cdf_LDADD = $(LK_TEST_LIBS)
+tests_unit_test_delta_checkpoint_SOURCES = tests/unit/test_delta_checkpoint.c tests/delta/fixture.h
+tests_unit_test_delta_checkpoint_CFLAGS = $(LK_TEST_CFLAGS)
+tests_unit_test_delta_checkpoint_LDADD = $(LK_TEST_LIBS)
 
 # Corpus checks on the real tables of $(LAKESYNC_TESTDATA)/delta, log level only (TAP;
 # skips when the data is absent).

@@ -245,8 +245,8 @@ int64_t delta_listing_oldest_commit(const struct delta_listing *listing)
 
 /* ---- checkpoints ------------------------------------------------------------------- */
 
-/* Preference among complete checkpoints of one version: one lakesync can read today first
- * (JSON V2), then single files, then multi-part ones. */
+/* Preference among complete checkpoints of one version: V2 (UUID-named) first, then single
+ * files, then multi-part ones. */
 static int checkpoint_rank(const struct delta_log_file *f)
 {
 	if (f->kind == DELTA_LOG_CHECKPOINT_UUID && !f->is_parquet)

@@ -2,9 +2,9 @@
  * Replay = the newest usable checkpoint, then each commit in order; inside a commit the
  * removes are applied before the adds. Files are keyed by (path, deletion vector id), so
  * a commit that swaps a file's DV (remove old DV + add new DV) leaves one live file.
- * Checkpoint fallback: when the checkpoint cannot be read because it is Parquet (reader not
- * linked yet) and every commit from 0 still exists, the replay starts at commit 0 instead
- * and the snapshot records why in checkpoint_skipped. */
+ * Checkpoint fallback: when the checkpoint cannot be used (an unsupported form, a damaged
+ * file, a lost sidecar) and every commit from 0 still exists, the replay starts at commit 0
+ * instead and the snapshot records why in checkpoint_skipped. */
 #include "config.h"
 
 #include <ctype.h>
@@ -481,7 +481,12 @@ static bool replay_checkpoint(struct replay *r, const struct delta_segment *seg,
 	}
 	if (err != NULL)
 		*err = cp_err;
-	if (cp_err.code != LK_EUNSUPPORTED)
+	/* A checkpoint lakesync cannot use (an unsupported form, a damaged or unreadable file,
+	 * a lost sidecar) is only an optimisation: replay the commits instead when they all
+	 * still exist, and say why. */
+	bool replaceable = cp_err.code == LK_EUNSUPPORTED || cp_err.code == LK_ECORRUPT ||
+			   cp_err.code == LK_EIO || cp_err.code == LK_ELOG_TRUNCATED;
+	if (!replaceable)
 		return false;
 	if (!seg->commits_from_zero)
 		return lk_error_prefix(err, "older commits are gone, so the table cannot be "

@@ -1,6 +1,6 @@
 /* tests/unit/test_delta_snapshot.c: log replay into a snapshot: reconciliation rules, time
- * travel by version and timestamp, JSON checkpoints, and the explicit fallback to commit 0
- * when a checkpoint needs the (not yet linked) Parquet reader. */
+ * travel by version and timestamp, JSON checkpoints, and the fallback to commit 0 when a
+ * checkpoint cannot be read (tests/unit/test_delta_checkpoint.c covers Parquet checkpoints). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -261,40 +261,63 @@ static void test_checkpoint_json_v2_inline_replaces_commits(void **state)
 	fx_cleanup(&fx);
 }
 
-static void test_checkpoint_parquet_falls_back_to_commit_zero(void **state)
+/* A checkpoint lakesync cannot read (here an encrypted Parquet file) is passed over when every
+ * commit from 0 is still there. */
+static void test_checkpoint_unreadable_parquet_falls_back_to_commit_zero(void **state)
 {
 	struct fx fx;
 	create_table(&fx);
 	fx_commit(&fx, 1, fx_add(&fx, "b", NULL), NULL);
 	fx_commit(&fx, 2, fx_remove(&fx, "a", NULL), NULL);
-	fx_write(&fx, "_delta_log/00000000000000000001.checkpoint.parquet", "PAR1 not really");
+	fx_write(&fx, "_delta_log/00000000000000000001.checkpoint.parquet", "PARE encrypted PARE");
 	struct delta_snapshot *s = load(&fx, -1, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, -1);
 	assert_non_null(s->checkpoint_skipped);
-	assert_non_null(strstr(s->checkpoint_skipped, "Parquet reader"));
+	assert_non_null(strstr(s->checkpoint_skipped, "encrypted Parquet is not supported"));
+	assert_non_null(strstr(s->checkpoint_skipped, "00000000000000000001.checkpoint.parquet"));
 	assert_int_equal(s->n_files, 1);
 	assert_string_equal(s->files[0].path, "b");
 	unload(s);
 	fx_cleanup(&fx);
 }
 
-static void test_checkpoint_parquet_without_full_log_unsupported(void **state)
+static void test_checkpoint_truncated_parquet_without_full_log_fails(void **state)
 {
 	struct fx fx;
 	create_table(&fx);
 	fx_commit(&fx, 1, fx_add(&fx, "b", NULL), NULL);
 	fx_commit(&fx, 2, fx_remove(&fx, "a", NULL), NULL);
-	fx_write(&fx, "_delta_log/00000000000000000001.checkpoint.parquet", "PAR1 not really");
+	fx_write(&fx, "_delta_log/00000000000000000001.checkpoint.parquet", "PAR1 cut short");
 	fx_remove_log_file(&fx, "00000000000000000000.json");
 	struct lk_error err = LK_ERROR_INIT;
 	assert_null(load(&fx, -1, &err));
-	assert_int_equal(err.code, LK_EUNSUPPORTED);
-	assert_non_null(strstr(err.message, "Parquet checkpoints need the Parquet reader"));
+	assert_int_equal(err.code, LK_ECORRUPT);
+	assert_non_null(strstr(err.message, "checkpoint 1 (00000000000000000001.checkpoint.parquet)"));
+	assert_non_null(strstr(err.message, "not a Parquet file"));
 	fx_cleanup(&fx);
 }
 
-static void test_checkpoint_v2_json_with_sidecars_falls_back(void **state)
+/* A damaged checkpoint is only a lost shortcut while the whole log is there. */
+static void test_checkpoint_truncated_parquet_with_full_log_falls_back(void **state)
+{
+	struct fx fx;
+	create_table(&fx);
+	fx_commit(&fx, 1, fx_add(&fx, "b", NULL), NULL);
+	fx_commit(&fx, 2, fx_remove(&fx, "a", NULL), NULL);
+	fx_write(&fx, "_delta_log/00000000000000000001.checkpoint.parquet", "PAR1 cut short");
+	struct delta_snapshot *s = load(&fx, -1, NULL);
+	assert_non_null(s);
+	assert_int_equal(s->checkpoint_version, -1);
+	assert_non_null(s->checkpoint_skipped);
+	assert_non_null(strstr(s->checkpoint_skipped, "not a Parquet file"));
+	assert_int_equal(s->n_files, 1);
+	assert_string_equal(s->files[0].path, "b");
+	unload(s);
+	fx_cleanup(&fx);
+}
+
+static void test_checkpoint_v2_json_missing_sidecar_is_log_truncated(void **state)
 {
 	struct fx fx;
 	create_table(&fx);
@@ -306,12 +329,12 @@ static void test_checkpoint_v2_json_with_sidecars_falls_back(void **state)
 		abort();
 	fx_write(&fx, "_delta_log/" V2_CHECKPOINT_NAME, cp);
 	free(cp);
-	struct delta_snapshot *s = load(&fx, -1, NULL);
-	assert_non_null(s);
-	assert_non_null(strstr(s->checkpoint_skipped, "sidecar"));
-	assert_string_equal(delta_map_get(&s->metadata.configuration, "k"), "v0");
-	assert_int_equal(s->n_files, 2);
-	unload(s);
+	fx_remove_log_file(&fx, "00000000000000000000.json"); /* no replay from commit 0 */
+	struct lk_error err = LK_ERROR_INIT;
+	assert_null(load(&fx, -1, &err));
+	assert_int_equal(err.code, LK_ELOG_TRUNCATED);
+	assert_non_null(strstr(err.message, "sidecar x.parquet"));
+	assert_non_null(strstr(err.message, V2_CHECKPOINT_NAME));
 	fx_cleanup(&fx);
 }
 
@@ -367,9 +390,10 @@ int main(void)
 		cmocka_unit_test(test_snapshot_load_at_timestamp_uses_ict),
 		cmocka_unit_test(test_snapshot_ict_missing_is_corrupt),
 		cmocka_unit_test(test_checkpoint_json_v2_inline_replaces_commits),
-		cmocka_unit_test(test_checkpoint_parquet_falls_back_to_commit_zero),
-		cmocka_unit_test(test_checkpoint_parquet_without_full_log_unsupported),
-		cmocka_unit_test(test_checkpoint_v2_json_with_sidecars_falls_back),
+		cmocka_unit_test(test_checkpoint_unreadable_parquet_falls_back_to_commit_zero),
+		cmocka_unit_test(test_checkpoint_truncated_parquet_without_full_log_fails),
+		cmocka_unit_test(test_checkpoint_truncated_parquet_with_full_log_falls_back),
+		cmocka_unit_test(test_checkpoint_v2_json_missing_sidecar_is_log_truncated),
 		cmocka_unit_test(test_snapshot_unknown_reader_feature_refused),
 		cmocka_unit_test(test_snapshot_resolve_paths),
 	};
