@@ -221,7 +221,8 @@ static void worker_record(struct engine *e, const struct job *job, bool ok,
 			s->synced_version = result->to_version;
 	} else if (err->code == LK_EBUSY) {
 		/* the other engine runs it; nothing to count */
-	} else if (err->code == LK_ECONN && s->failures < e->conf->engine.retry_max) {
+	} else if ((err->code == LK_ECONN || err->code == LK_ETRANSIENT) &&
+		   s->failures < e->conf->engine.retry_max) {
 		s->failures++;
 		s->retry_at_ms = mono_ms() + retry_delay_ms(e, s->failures);
 	} else {

@@ -6,8 +6,9 @@
  * TRIGGERED tables whose spec.schedule interval has passed; Sync-now requests, made in this
  * process (engine_sync_now) or by another process through the registry (a request row and
  * NOTIFY lakesync_requests, which wakes the scheduler at once). Runs that fail on a
- * connection-class error are retried with capped exponential backoff and jitter; other
- * failures wait for the operator (Sync now, a full refresh, a spec update).
+ * connection-class or transient error (LK_ECONN, LK_ETRANSIENT) are retried with capped
+ * exponential backoff and jitter; other failures wait for the operator (Sync now, a full
+ * refresh, a spec update).
  * Several engines may share one registry: a per-table advisory lock makes sure only one runs
  * a pipeline; a request for a table another engine is running is left to that engine.
  *

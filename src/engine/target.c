@@ -18,6 +18,9 @@
 #include "util/log.h"
 #include "util/xmalloc.h"
 
+/* The advisory lock that serialises CREATE SCHEMA ("lakesync" in ASCII, slot 3). */
+#define LOCK_CREATE_SCHEMA INT64_C(0x6c616b6573796e03)
+
 /* ---- plan ---------------------------------------------------------------------------- */
 
 bool target_type_storable(const struct delta_type *type)
@@ -242,9 +245,15 @@ bool target_prepare(PGconn *conn, const struct target_table *t, bool create_sche
 	struct lk_buf sql = LK_BUF_INIT;
 	bool ok;
 	if (create_schema) {
-		lk_buf_append_str(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+		/* CREATE SCHEMA IF NOT EXISTS races with itself (two pipelines creating one
+		 * schema); an advisory lock serialises them. */
+		lk_buf_printf(&sql, "BEGIN; SELECT pg_advisory_xact_lock(%" PRId64 ");"
+				    " CREATE SCHEMA IF NOT EXISTS ", LOCK_CREATE_SCHEMA);
 		pg_quote_ident(&sql, t->schema);
+		lk_buf_append_str(&sql, "; COMMIT");
 		ok = exec_buf(conn, &sql, err);
+		if (!ok)
+			rollback(conn);
 	} else {
 		const char *params[] = { t->schema };
 		PGresult *res = pg_query(conn, "SELECT 1 FROM pg_namespace WHERE nspname = $1", 1,

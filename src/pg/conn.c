@@ -45,6 +45,13 @@ static bool sqlstate_is_connection_class(const char *state)
 	return state != NULL && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P0", 4) == 0);
 }
 
+/* Serialization failure, deadlock, lock timeout: the statement may succeed if run again. */
+static bool sqlstate_is_transient(const char *state)
+{
+	return state != NULL && (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+				 strcmp(state, "55P03") == 0);
+}
+
 bool pg_error_from(PGconn *conn, const PGresult *res, struct lk_error *err)
 {
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -57,7 +64,8 @@ bool pg_error_from(PGconn *conn, const PGresult *res, struct lk_error *err)
 		len--;
 	enum lk_errcode code = PQstatus(conn) == CONNECTION_BAD || sqlstate_is_connection_class(state)
 				       ? LK_ECONN
-				       : LK_EPG;
+			       : sqlstate_is_transient(state) ? LK_ETRANSIENT
+							      : LK_EPG;
 	if (detail)
 		return lk_error_set(err, code, "PostgreSQL %s: %.*s (%s)", state ? state : "error",
 				    (int)len, primary, detail);

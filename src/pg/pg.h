@@ -80,8 +80,9 @@ bool pg_exec(PGconn *conn, const char *sql, struct lk_error *err);
 PGresult *pg_query(PGconn *conn, const char *sql, int n_params, const char *const *params,
 		   struct lk_error *err);
 /* Fills *err from a failed result or a broken connection: LK_ECONN for connection-class
- * errors (SQLSTATE 08..., 57P0x, a lost connection) that a retry may cure, LK_EPG with
- * "SQLSTATE: message" otherwise. Returns false. */
+ * errors (SQLSTATE 08..., 57P0x, a lost connection), LK_ETRANSIENT for a serialization
+ * failure, deadlock or lock timeout (40001, 40P01, 55P03) — both may go away on a retry —
+ * and LK_EPG otherwise; the message is "PostgreSQL SQLSTATE: message". Returns false. */
 bool pg_error_from(PGconn *conn, const PGresult *res, struct lk_error *err);
 /* Streams a COPY ... FROM STDIN: start it, put data as often as needed, then finish (which
  * reports the server's verdict) or abort (which makes the server fail the COPY). */

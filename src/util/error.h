@@ -33,6 +33,7 @@ enum lk_errcode {
 	LK_EPK_VIOLATION,   /* duplicate primary key without a timeseries key */
 	LK_EBAD_CHARACTER,  /* a NUL byte in text or JSON */
 	LK_EAUTH,           /* missing or wrong credentials */
+	LK_ETRANSIENT,      /* a deadlock, serialization failure or lock timeout; a retry may help */
 	LK_EINTERNAL,       /* a bug in lakesync */
 	LK_ERRCODE_COUNT
 };

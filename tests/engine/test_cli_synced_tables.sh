@@ -115,4 +115,20 @@ tap_is "$(psql -XAtqc "select count(*) from pg_tables where schemaname = 'sales'
 err=$("$LK" database delete-synced-database-table lake.sales.orders_synced 2>&1)
 tap_is "$?" 1 "deleting it again exits 1"
 
+# --- several first loads into one new schema at once ----------------------------------------
+# (CREATE SCHEMA IF NOT EXISTS races with itself; the engine serialises it.)
+pids=
+for i in 1 2 3 4 5 6; do
+	create "{\"name\":\"lake.fresh.t${i}_synced\",$(spec lake.sales.orders id SNAPSHOT)}" >/dev/null
+done
+for i in 1 2 3 4 5 6; do
+	"$LK" sync lake.fresh.t${i}_synced >"$work/par$i.out" 2>&1 &
+	pids="$pids $!"
+done
+failed=0
+for pid in $pids; do wait "$pid" || failed=$((failed + 1)); done
+tap_is "$failed" 0 "six first loads into one new schema at once all succeed"
+tap_is "$(psql -XAtqc "select count(*) from pg_tables where schemaname = 'fresh'")" 6 \
+	"six tables in the new schema"
+
 tap_done
