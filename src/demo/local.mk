@@ -1,0 +1,1 @@
+# src/demo: the sample lakehouse (lakesync demo). See src/demo/demo.h.
