@@ -567,6 +567,20 @@ static bool simple_name_valid(const char *s)
 	return strspn(s, NAME_CHARS) == strlen(s);
 }
 
+/* "project" or "project/branch", each part [A-Za-z0-9_-]+ (lakesync's projects). */
+static bool instance_name_valid(const char *s)
+{
+	size_t project = strspn(s, NAME_CHARS "-");
+	if (project == 0)
+		return false;
+	if (s[project] == '\0')
+		return true;
+	if (s[project] != '/')
+		return false;
+	size_t branch = strspn(s + project + 1, NAME_CHARS "-");
+	return branch > 0 && s[project + 1 + branch] == '\0';
+}
+
 bool model_table_validate_create(const struct model_table *t, struct lk_error *err)
 {
 	struct catalog_name name;
@@ -603,12 +617,10 @@ bool model_table_validate_create(const struct model_table *t, struct lk_error *e
 	if (s->schedule && s->scheduling_policy != MODEL_POLICY_TRIGGERED)
 		return lk_error_set(err, LK_EINVAL,
 				    "field 'spec.schedule' applies to TRIGGERED tables only");
-	if (t->database_instance_name &&
-	    (t->database_instance_name[0] == '\0' ||
-	     strspn(t->database_instance_name, NAME_CHARS "-") != strlen(t->database_instance_name)))
+	if (t->database_instance_name && !instance_name_valid(t->database_instance_name))
 		return lk_error_set(err, LK_EINVAL,
-				    "field 'database_instance_name' '%s' must be letters, digits, "
-				    "'_' and '-' only",
+				    "field 'database_instance_name' '%s' must be a project name, or "
+				    "project/branch, of letters, digits, '_' and '-'",
 				    t->database_instance_name);
 	if (t->logical_database_name && !simple_name_valid(t->logical_database_name))
 		return lk_error_set(err, LK_EINVAL,

@@ -115,6 +115,24 @@ tap_is "$(psql -XAtqc "select count(*) from pg_tables where schemaname = 'sales'
 err=$("$LK" database delete-synced-database-table lake.sales.orders_synced 2>&1)
 tap_is "$?" 1 "deleting it again exits 1"
 
+# --- a project's branch routes the rows to its database ----------------------------------------
+psql -XAtqc "create database devdb" >/dev/null
+cat >"$work/lakesync.conf" <<EOS
+projects = ( { name = "default"; },
+             { name = "shop"; branches = ( { name = "main"; },
+                                           { name = "dev"; database = "devdb"; } ); } );
+state = { project = "default"; };
+EOS
+out=$(LAKESYNC_CONFIG=$work/lakesync.conf create "{\"name\":\"lake.sales.dev_synced\",\"database_instance_name\":\"shop/dev\",$(spec lake.sales.orders id SNAPSHOT)}")
+tap_like "$out" '"effective_logical_database_name":[[:space:]]*"devdb"' "an instance project/branch takes the branch's database"
+tap_ok "and syncs there" env LAKESYNC_CONFIG="$work/lakesync.conf" "$LK" sync lake.sales.dev_synced
+tap_is "$(psql -XAtq -d devdb -c "select count(*) from pg_tables where schemaname = 'sales' and tablename = 'dev_synced'")" \
+	1 "the table is in devdb"
+tap_is "$(psql -XAtq -d devdb -c "select count(*) from lakesync.cursors where synced_table = 'lake.sales.dev_synced'")" \
+	1 "with its cursor beside it"
+err=$(LAKESYNC_CONFIG=$work/lakesync.conf create "{\"name\":\"lake.sales.qa_synced\",\"database_instance_name\":\"shop/qa\",$(spec lake.sales.orders id SNAPSHOT)}" 2>&1)
+tap_like "$err" "project 'shop' has no branch 'qa'" "an unknown branch is named"
+
 # --- several first loads into one new schema at once ----------------------------------------
 # (CREATE SCHEMA IF NOT EXISTS races with itself; the engine serialises it.)
 pids=

@@ -41,6 +41,9 @@ static void test_parse_documented_create_request(void **state)
 	assert_string_equal(t.spec.storage_schema, "pipelines");
 	assert_int_equal(t.spec.create_database_objects_if_missing, 1);
 	assert_true(model_table_validate_create(&t, &err));
+	free(t.database_instance_name);
+	t.database_instance_name = strdup("prod/dev-2"); /* a project's branch */
+	assert_true(model_table_validate_create(&t, &err));
 	model_table_free(&t);
 }
 
@@ -97,6 +100,10 @@ static void test_rejections_name_the_field(void **state)
 			"\"new_pipeline_spec\":{}}}", "at most one of");
 	assert_rejected("{\"name\":\"a.b.c\",\"logical_database_name\":\"my-db\",\"spec\":{" SPEC_OK
 			"}}", "'logical_database_name' 'my-db'");
+	assert_rejected("{\"name\":\"a.b.c\",\"database_instance_name\":\"p/b/c\",\"spec\":{" SPEC_OK
+			"}}", "'database_instance_name' 'p/b/c' must be a project name, or project/branch");
+	assert_rejected("{\"name\":\"a.b.c\",\"database_instance_name\":\"p/\",\"spec\":{" SPEC_OK
+			"}}", "must be a project name");
 }
 
 static void test_render_omits_unset_and_keeps_int64_exact(void **state)
