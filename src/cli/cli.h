@@ -19,6 +19,10 @@ struct cli_context {
 	const char *config_path; /* --config, or NULL for the default search */
 	const char *log_level;   /* --log-level, or NULL */
 	const char *log_file;    /* --log-file, or NULL for stderr */
+	/* Remote mode: --host / $LAKESYNC_HOST (NULL = in-process) and --token /
+	 * $LAKESYNC_TOKEN; the verbs then call that daemon through api/client.h. */
+	const char *host;
+	const char *token;
 };
 
 struct cli_command {
@@ -48,6 +52,10 @@ struct lk_error;
 bool cli_conf_load(const struct cli_context *ctx, struct conf *conf);
 /* Prints "lakesync: <message>" to stderr and returns CLI_EXIT_FAILURE. */
 int cli_fail(const struct lk_error *err);
+struct api_client;
+/* The client of the daemon the remote-mode options name (ctx->host set); prints the error
+ * and returns NULL on failure. Free with api_client_free(). */
+struct api_client *cli_client_open(const struct cli_context *ctx);
 /* Reads the value of a --json option: inline JSON, @FILE, or @- for standard input.
  * Returns a heap string, or NULL after printing the error. */
 char *cli_read_json_arg(const char *arg);
@@ -57,6 +65,8 @@ int cmd_database(struct cli_context *ctx, int argc, char **argv);
 int cmd_sync(struct cli_context *ctx, int argc, char **argv);
 int cmd_run(struct cli_context *ctx, int argc, char **argv);
 int cmd_catalog(struct cli_context *ctx, int argc, char **argv);
+/* The REST daemon (cmd_serve.c). */
+int cmd_serve(struct cli_context *ctx, int argc, char **argv);
 
 /* Subcommands implemented in their own files (cmd_*.c). */
 int cli_cmd_inspect(struct cli_context *ctx, int argc, char **argv);

@@ -9,6 +9,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "api/client.h"
 #include "api/model.h"
 #include "cli/cli.h"
 #include "conf/conf.h"
@@ -16,13 +17,14 @@
 #include "registry/registry.h"
 #include "util/xmalloc.h"
 
-/* What a verb works with; the configuration and the registry connection are set up on
- * first use, after the verb has checked its arguments. */
+/* What a verb works with; the configuration and the registry connection (or, in remote
+ * mode, the API client) are set up on first use, after the verb has checked its arguments. */
 struct db_ctx {
 	const struct cli_context *cli;
 	bool loaded;
 	struct conf conf;
 	struct registry *reg;
+	struct api_client *client; /* remote mode (--host) */
 };
 
 struct db_verb {
@@ -35,6 +37,11 @@ struct db_verb {
 /* Loads the configuration and connects to the registry; prints the error on failure. */
 static bool db_connect(struct db_ctx *c)
 {
+	if (c->cli->host) {
+		if (c->client == NULL)
+			c->client = cli_client_open(c->cli);
+		return c->client != NULL;
+	}
 	if (!c->loaded) {
 		if (!cli_conf_load(c->cli, &c->conf))
 			return false;
@@ -44,6 +51,48 @@ static bool db_connect(struct db_ctx *c)
 	if (c->reg == NULL && (c->reg = manage_open_registry(&c->conf, &err)) == NULL)
 		cli_fail(&err);
 	return c->reg != NULL;
+}
+
+/* ---- the operations, in-process or through the daemon (remote mode) ---- */
+
+static bool db_table_create(struct db_ctx *c, struct model_table *t, struct lk_error *err)
+{
+	if (c->client == NULL)
+		return manage_create(&c->conf, c->reg, t, err);
+	struct model_table created;
+	if (!api_client_table_create(c->client, t, &created, err))
+		return false;
+	model_table_free(t);
+	*t = created;
+	return true;
+}
+
+static bool db_table_get(struct db_ctx *c, const char *name, struct model_table *out,
+			 struct lk_error *err)
+{
+	return c->client ? api_client_table_get(c->client, name, out, err)
+			 : registry_table_get(c->reg, name, out, err);
+}
+
+static bool db_table_list(struct db_ctx *c, const char *instance, size_t page_size,
+			  const char *page_token, struct registry_page *out, struct lk_error *err)
+{
+	return c->client ? api_client_table_list(c->client, instance, page_size, page_token, out,
+						 err)
+			 : registry_table_list(c->reg, instance, page_size, page_token, out, err);
+}
+
+static bool db_table_update(struct db_ctx *c, const char *name, const struct model_table *patch,
+			    const char *update_mask, struct model_table *out, struct lk_error *err)
+{
+	return c->client ? api_client_table_update(c->client, name, patch, update_mask, out, err)
+			 : manage_update(&c->conf, c->reg, name, patch, update_mask, out, err);
+}
+
+static bool db_table_delete(struct db_ctx *c, const char *name, bool purge, struct lk_error *err)
+{
+	return c->client ? api_client_table_delete(c->client, name, purge, err)
+			 : manage_delete(&c->conf, c->reg, name, purge, err);
 }
 
 static void print_table(const struct model_table *t)
@@ -134,7 +183,7 @@ static int db_create(struct db_ctx *c, int argc, char **argv)
 		return cli_fail(&err);
 	int status = CLI_EXIT_FAILURE; /* db_connect prints its own errors */
 	if (db_connect(c)) {
-		if (manage_create(&c->conf, c->reg, &t, &err)) {
+		if (db_table_create(c, &t, &err)) {
 			print_table(&t);
 			status = CLI_EXIT_OK;
 		} else {
@@ -153,7 +202,7 @@ static int db_get(struct db_ctx *c, int argc, char **argv)
 	struct lk_error err = LK_ERROR_INIT;
 	if (!db_connect(c))
 		return CLI_EXIT_FAILURE;
-	if (!registry_table_get(c->reg, argv[1], &t, &err))
+	if (!db_table_get(c, argv[1], &t, &err))
 		return cli_fail(&err);
 	print_table(&t);
 	model_table_free(&t);
@@ -189,11 +238,9 @@ static int db_list(struct db_ctx *c, int argc, char **argv)
 	struct lk_error err = LK_ERROR_INIT;
 	if (!db_connect(c))
 		return CLI_EXIT_FAILURE;
-	struct registry *reg = c->reg;
 	struct registry_page page;
 	if (o.page_size) {
-		if (!registry_table_list(reg, instance, (size_t)o.page_size, o.page_token, &page,
-					 &err))
+		if (!db_table_list(c, instance, (size_t)o.page_size, o.page_token, &page, &err))
 			return cli_fail(&err);
 		cJSON *out = cJSON_CreateObject();
 		add_page(cJSON_AddArrayToObject(out, "synced_tables"), &page);
@@ -205,7 +252,7 @@ static int db_list(struct db_ctx *c, int argc, char **argv)
 	cJSON *all = cJSON_CreateArray();
 	char *token = o.page_token ? xstrdup(o.page_token) : NULL;
 	do {
-		bool ok = registry_table_list(reg, instance, 500, token, &page, &err);
+		bool ok = db_table_list(c, instance, 500, token, &page, &err);
 		free(token);
 		token = NULL;
 		if (!ok) {
@@ -240,7 +287,7 @@ static int db_update(struct db_ctx *c, int argc, char **argv)
 		model_table_free(&patch);
 		return CLI_EXIT_FAILURE;
 	}
-	ok = manage_update(&c->conf, c->reg, argv[first], &patch, argv[first + 1], &updated, &err);
+	ok = db_table_update(c, argv[first], &patch, argv[first + 1], &updated, &err);
 	model_table_free(&patch);
 	if (!ok)
 		return cli_fail(&err);
@@ -260,7 +307,7 @@ static int db_delete(struct db_ctx *c, int argc, char **argv)
 	struct lk_error err = LK_ERROR_INIT;
 	if (!db_connect(c))
 		return CLI_EXIT_FAILURE;
-	if (!manage_delete(&c->conf, c->reg, argv[first], o.purge, &err))
+	if (!db_table_delete(c, argv[first], o.purge, &err))
 		return cli_fail(&err);
 	return CLI_EXIT_OK;
 }
@@ -322,6 +369,7 @@ int cmd_database(struct cli_context *ctx, int argc, char **argv)
 	struct db_ctx c = { .cli = ctx };
 	int status = verb->exec(&c, argc - 1, argv + 1);
 	registry_close(c.reg);
+	api_client_free(c.client);
 	if (c.loaded)
 		conf_free(&c.conf);
 	return status;

@@ -2,7 +2,9 @@
  * pipeline in this process when no engine holds the table, else asks the engine that does
  * (and with --wait, waits for its outcome). On a terminal a progress line on stderr follows
  * the run; without one nothing but the outcome is printed. Exit 0 on success, 1 with the
- * run's message on stderr on failure. */
+ * run's message on stderr on failure.
+ * Remote mode (--host): asks the daemon for a pipeline update (Sync now) and, with --wait,
+ * polls it until it ends and prints the same line as a run in this process. */
 #include "config.h"
 
 #include <getopt.h>
@@ -13,13 +15,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/client.h"
 #include "cli/cli.h"
 #include "conf/conf.h"
 #include "engine/engine.h"
 #include "engine/manage.h"
 #include "registry/registry.h"
 
-enum { PROGRESS_POLL_US = 500 * 1000, PROGRESS_BAR_WIDTH = 30 };
+enum { PROGRESS_POLL_US = 500 * 1000, PROGRESS_BAR_WIDTH = 30, REMOTE_POLL_US = 250 * 1000 };
 
 struct progress {
 	const struct conf *conf;
@@ -56,6 +59,44 @@ static void *progress_main(void *arg)
 	return NULL;
 }
 
+static void print_result(const char *name, const struct pipeline_result *result)
+{
+	printf("%s: at version %" PRId64 " (%s: %" PRId64 " inserted, %" PRId64
+	       " updated, %" PRId64 " deleted%s%s)\n",
+	       name, result->to_version, result->full_load ? "full load" : "incremental",
+	       result->rows_inserted, result->rows_updated, result->rows_deleted,
+	       result->message[0] ? "; " : "", result->message);
+}
+
+/* Sync now through the daemon (remote mode). */
+static int sync_remote(const struct cli_context *ctx, const char *name, bool full_refresh,
+		       bool wait)
+{
+	struct api_client *client = cli_client_open(ctx);
+	if (client == NULL)
+		return CLI_EXIT_FAILURE;
+	struct api_update update;
+	struct lk_error err = LK_ERROR_INIT;
+	bool ok = api_client_sync_start(client, name, full_refresh, &update, &err);
+	while (ok && wait && update.state == API_UPDATE_RUNNING) {
+		usleep(REMOTE_POLL_US);
+		ok = api_client_update_get(client, &update, &err);
+	}
+	api_client_free(client);
+	if (!ok)
+		return cli_fail(&err);
+	if (update.state == API_UPDATE_FAILED) {
+		lk_error_set(&err, LK_EINTERNAL, "%s", update.message);
+		return cli_fail(&err);
+	}
+	if (update.state == API_UPDATE_RUNNING || !update.has_run)
+		printf("%s: update %s of pipeline %s started on %s\n", name, update.update_id,
+		       update.pipeline_id, ctx->host);
+	else
+		print_result(name, &update.result);
+	return CLI_EXIT_OK;
+}
+
 int cmd_sync(struct cli_context *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -77,6 +118,8 @@ int cmd_sync(struct cli_context *ctx, int argc, char **argv)
 	if (argc - optind != 1)
 		return cli_command_usage_error("sync", "sync takes one synced table name");
 	const char *name = argv[optind];
+	if (ctx->host)
+		return sync_remote(ctx, name, full_refresh, wait);
 	struct conf conf;
 	if (!cli_conf_load(ctx, &conf))
 		return CLI_EXIT_FAILURE;
@@ -99,10 +142,6 @@ int cmd_sync(struct cli_context *ctx, int argc, char **argv)
 	if (result.message[0] && result.to_version < 0)
 		printf("%s\n", result.message); /* handed to another engine */
 	else
-		printf("%s: at version %" PRId64 " (%s: %" PRId64 " inserted, %" PRId64
-		       " updated, %" PRId64 " deleted%s%s)\n",
-		       name, result.to_version, result.full_load ? "full load" : "incremental",
-		       result.rows_inserted, result.rows_updated, result.rows_deleted,
-		       result.message[0] ? "; " : "", result.message);
+		print_result(name, &result);
 	return CLI_EXIT_OK;
 }

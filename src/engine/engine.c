@@ -33,6 +33,7 @@ enum {
 
 struct table_state {
 	char name[NAME_MAX_LEN];
+	char pipeline_id[40];         /* a table deleted and created again gets a new one */
 	enum model_policy policy;
 	int64_t schedule_ms;
 	bool ever_synced;
@@ -353,6 +354,18 @@ static bool scheduler_refresh(struct engine *e, struct registry *reg, struct lk_
 		for (size_t i = 0; i < page.count; i++) {
 			const struct model_table *t = &page.tables[i];
 			struct table_state *s = state_get(e, t->name);
+			const char *pid = t->status.pipeline_id ? t->status.pipeline_id : "";
+			if (strcmp(s->pipeline_id, pid) != 0 && !s->running && !s->queued) {
+				/* a new table under this name: forget the old one's runs */
+				free(s->source_name);
+				if (s->watch >= 0 && e->inotify >= 0)
+					inotify_rm_watch(e->inotify, s->watch);
+				memset(s, 0, sizeof *s);
+				snprintf(s->name, sizeof s->name, "%s", t->name);
+				snprintf(s->pipeline_id, sizeof s->pipeline_id, "%s", pid);
+				s->synced_version = -1;
+				s->watch = -1;
+			}
 			s->seen = true;
 			s->policy = t->spec.scheduling_policy;
 			s->schedule_ms = t->spec.schedule_ms;
