@@ -65,6 +65,7 @@ int cmd_database(struct cli_context *ctx, int argc, char **argv);
 int cmd_sync(struct cli_context *ctx, int argc, char **argv);
 int cmd_run(struct cli_context *ctx, int argc, char **argv);
 int cmd_catalog(struct cli_context *ctx, int argc, char **argv);
+int cmd_demo(struct cli_context *ctx, int argc, char **argv); /* cmd_demo.c */
 /* The REST daemon (cmd_serve.c). */
 int cmd_serve(struct cli_context *ctx, int argc, char **argv);
 

@@ -65,6 +65,16 @@ create_synced() {
 		"{\"name\":\"$1\",\"spec\":{\"source_table_full_name\":\"$2\",\"primary_key_columns\":[\"$3\"],\"scheduling_policy\":\"$4\"}}"
 }
 
+# wait_version NAME V SECONDS: waits until synced table NAME reports version V
+wait_version() {
+	local i
+	for ((i = 0; i < $3 * 20; i++)); do
+		[ "$(synced_version "$1")" = "$2" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # synced_version NAME: delta_commit_version of the last successful sync
 synced_version() {
 	"$LK" database get-synced-database-table "$1" |

@@ -25,15 +25,6 @@ commit() {
 		>"$1/_delta_log/$(printf '%020d' "$2").json.tmp"
 	mv "$1/_delta_log/$(printf '%020d' "$2").json.tmp" "$1/_delta_log/$(printf '%020d' "$2").json"
 }
-# wait_version NAME V SECONDS
-wait_version() {
-	local i
-	for ((i = 0; i < $3 * 20; i++)); do
-		[ "$(synced_version "$1")" = "$2" ] && return 0
-		sleep 0.05
-	done
-	return 1
-}
 for t in cont trig manual; do log_table "$LAKESYNC_CATALOG/lake/s/$t"; done
 create_synced lake.s.cont_synced lake.s.cont id CONTINUOUS >/dev/null
 "$LK" database create-synced-database-table --json '{"name":"lake.s.trig_synced","spec":{
