@@ -12,3 +12,7 @@ TESTS += \
 	tests/harness/test_configure_missing_dep.sh
 
 EXTRA_DIST += tests/cli tests/harness tests/unit
+
+# The README's quickstart, non-interactively.
+TESTS += tests/quickstart/test_quickstart.sh
+EXTRA_DIST += tests/quickstart
