@@ -68,6 +68,8 @@ int cmd_catalog(struct cli_context *ctx, int argc, char **argv);
 int cmd_demo(struct cli_context *ctx, int argc, char **argv); /* cmd_demo.c */
 /* The REST daemon (cmd_serve.c). */
 int cmd_serve(struct cli_context *ctx, int argc, char **argv);
+/* The operator console (ui/app.c). */
+int cmd_console(struct cli_context *ctx, int argc, char **argv);
 
 /* Subcommands implemented in their own files (cmd_*.c). */
 int cli_cmd_inspect(struct cli_context *ctx, int argc, char **argv);
