@@ -2,7 +2,8 @@
  *   demo init DIR [--force]                    writes it (demo/demo.h, doc/demo.md)
  *   demo stream DIR [--rate N] [--count N]      commits changes to it until SIGINT/SIGTERM
  *                                              (or N commits), one line per commit on stdout
- *   demo up | down                             not in this build yet
+ * The whole demo (a local PostgreSQL, the engine, a stream, the console) is started and
+ * stopped by scripts/quickstart up|down, which drives these verbs.
  * Exit 0 on success, 1 on failure (the error on stderr), 2 on a usage error. */
 #include "config.h"
 
@@ -29,7 +30,6 @@ struct demo_verb {
 
 static int demo_init_verb(int argc, char **argv);
 static int demo_stream_verb(int argc, char **argv);
-static int demo_not_available(int argc, char **argv);
 
 static const struct demo_verb demo_verbs[] = {
 	{ .name = "init", .synopsis = "DIR [--force]",
@@ -38,10 +38,6 @@ static const struct demo_verb demo_verbs[] = {
 	{ .name = "stream", .synopsis = "DIR [--rate N] [--count N]",
 	  .summary = "commit inserts, updates and deletes to it, N commits a second",
 	  .exec = demo_stream_verb },
-	{ .name = "up", .synopsis = "", .summary = "start a local demo (PostgreSQL, engine, console)",
-	  .exec = demo_not_available },
-	{ .name = "down", .synopsis = "", .summary = "stop the local demo and remove what up created",
-	  .exec = demo_not_available },
 	{ 0 },
 };
 
@@ -65,12 +61,6 @@ static int demo_usage_error(const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
-static int demo_not_available(int argc, char **argv)
-{
-	(void)argc;
-	fprintf(stderr, "lakesync: demo %s: not available in this build yet\n", argv[0]);
-	return CLI_EXIT_FAILURE;
-}
 
 static int demo_init_verb(int argc, char **argv)
 {
@@ -197,7 +187,7 @@ int cmd_demo(struct cli_context *ctx, int argc, char **argv)
 {
 	(void)ctx;
 	if (argc < 2)
-		return demo_usage_error("which verb? init, stream, up or down");
+		return demo_usage_error("which verb? init or stream");
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		demo_usage(stdout);
 		return CLI_EXIT_OK;
@@ -208,5 +198,9 @@ int cmd_demo(struct cli_context *ctx, int argc, char **argv)
 			return v->exec(argc - 1, argv + 1);
 		}
 	}
-	return demo_usage_error("unknown verb '%s' (init, stream, up or down)", argv[1]);
+	if (strcmp(argv[1], "up") == 0 || strcmp(argv[1], "down") == 0)
+		return demo_usage_error("'%s': the whole demo (PostgreSQL, engine, stream, console) is "
+					"scripts/quickstart %s, from the source tree",
+					argv[1], argv[1]);
+	return demo_usage_error("unknown verb '%s' (init or stream)", argv[1]);
 }

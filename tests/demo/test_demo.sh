@@ -113,6 +113,6 @@ err=$("$LK" demo stream "$work/empty" --count 1 2>&1)
 tap_is "$?" 1 "demo stream into a directory without a lakehouse fails"
 tap_like "$err" "holds no sample lakehouse" "and says so"
 err=$("$LK" demo up 2>&1)
-tap_is "$?" 1 "demo up is not in this build"
-tap_like "$err" "not available in this build yet" "and says so"
+tap_is "$?" 2 "demo up is a usage error"
+tap_like "$err" "scripts/quickstart up" "pointing at scripts/quickstart"
 tap_done
