@@ -257,11 +257,123 @@ static enum change_kind change_kind_of(const struct lk_vector *change_type, size
 	return CHANGE_UNKNOWN;
 }
 
+/* The hashes of the keys staged in a transaction, to know whether any key came twice.
+ * Only hashes are kept: a collision reads as a repeat, which merely costs the net-change
+ * step. Past KEY_SET_MAX keys it stops counting and reports a possible repeat, so memory
+ * stays bounded whatever the size of a version. */
+struct key_set {
+	uint64_t *slots;          /* open addressing; 0 = empty */
+	size_t cap, count;
+	bool repeated;
+};
+
+enum { KEY_SET_MAX = 1 << 22 };
+
+static void key_set_clear(struct key_set *s)
+{
+	if (s->slots)
+		memset(s->slots, 0, s->cap * sizeof *s->slots);
+	s->count = 0;
+	s->repeated = false;
+}
+
+static void key_set_grow(struct key_set *s)
+{
+	size_t old_cap = s->cap;
+	uint64_t *old = s->slots;
+	s->cap = old_cap ? old_cap * 2 : 1024;
+	s->slots = xcalloc(s->cap, sizeof *s->slots);
+	s->count = 0;
+	for (size_t i = 0; i < old_cap; i++) {
+		if (old[i] == 0)
+			continue;
+		size_t at = old[i] & (s->cap - 1);
+		while (s->slots[at])
+			at = (at + 1) & (s->cap - 1);
+		s->slots[at] = old[i];
+		s->count++;
+	}
+	free(old);
+}
+
+static void key_set_add(struct key_set *s, uint64_t hash)
+{
+	if (s->repeated)
+		return;
+	if (s->count >= KEY_SET_MAX) {
+		s->repeated = true;
+		return;
+	}
+	if (2 * (s->count + 1) > s->cap)
+		key_set_grow(s);
+	hash |= hash == 0; /* 0 marks an empty slot */
+	size_t at = hash & (s->cap - 1);
+	while (s->slots[at]) {
+		if (s->slots[at] == hash) {
+			s->repeated = true;
+			return;
+		}
+		at = (at + 1) & (s->cap - 1);
+	}
+	s->slots[at] = hash;
+	s->count++;
+}
+
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= UINT64_C(0xbf58476d1ce4e5b9);
+	x ^= x >> 27;
+	x *= UINT64_C(0x94d049bb133111eb);
+	return x ^ (x >> 31);
+}
+
+static uint64_t bytes_hash(const struct lk_bytes *b)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325); /* FNV-1a */
+	for (uint32_t i = 0; i < b->len; i++)
+		h = (h ^ b->ptr[i]) * UINT64_C(0x100000001b3);
+	return h;
+}
+
+/* A hash of one key value, by how batch.h stores its type. */
+static uint64_t value_hash(const struct lk_vector *v, size_t row)
+{
+	switch (v->type) {
+	case LK_TYPE_BOOLEAN:
+		return v->v.u8[row];
+	case LK_TYPE_INT8: case LK_TYPE_INT16: case LK_TYPE_INT32: case LK_TYPE_UINT8:
+	case LK_TYPE_UINT16: case LK_TYPE_DATE:
+		return (uint64_t)(int64_t)v->v.i32[row];
+	case LK_TYPE_FLOAT: {
+		uint32_t bits;
+		memcpy(&bits, &v->v.f32[row], 4);
+		return bits;
+	}
+	case LK_TYPE_DOUBLE: {
+		uint64_t bits;
+		memcpy(&bits, &v->v.f64[row], 8);
+		return bits;
+	}
+	case LK_TYPE_INT64: case LK_TYPE_UINT32: case LK_TYPE_UINT64: case LK_TYPE_TIME:
+	case LK_TYPE_TIMESTAMP: case LK_TYPE_TIMESTAMP_NTZ:
+		return (uint64_t)v->v.i64[row];
+	case LK_TYPE_DECIMAL:
+		if (v->precision <= 18)
+			return (uint64_t)v->v.i64[row];
+		return bytes_hash(&v->v.bytes[row]); /* wide decimals are bytes */
+	default:
+		return bytes_hash(&v->v.bytes[row]);
+	}
+}
+
 /* What the rows of a change batch hold, for the apply to skip work it does not need. */
 struct change_counts {
 	int64_t inserts;
+	int64_t postimages;
 	int64_t unknown;          /* rows with a change type lakesync does not apply */
 	size_t first_unknown_row;
+	struct key_set keys;      /* the keys staged so far */
 };
 
 /* The live rows of batch whose key columns are all set; counts the others as skipped.
@@ -286,14 +398,22 @@ static size_t encoder_select_rows(struct encoder *e, const struct target_table *
 			if (kind == CHANGE_UNKNOWN && counts->unknown++ == 0)
 				counts->first_unknown_row = row;
 			counts->inserts += kind == CHANGE_INSERT;
+			counts->postimages += kind == CHANGE_POSTIMAGE;
 		}
 		bool key_null = false;
 		for (size_t k = 0; k < t->n_keys && !key_null; k++)
 			key_null = lk_vector_is_null(e->columns[t->keys[k]].vec, row);
-		if (key_null)
+		if (key_null) {
 			(*skipped)++;
-		else
-			e->rows[n++] = (uint32_t)row;
+			continue;
+		}
+		e->rows[n++] = (uint32_t)row;
+		if (change_type && !counts->keys.repeated) {
+			uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
+			for (size_t k = 0; k < t->n_keys; k++)
+				h = mix64(h ^ value_hash(e->columns[t->keys[k]].vec, row));
+			key_set_add(&counts->keys, h);
+		}
 	}
 	return n;
 }
@@ -681,7 +801,8 @@ static bool apply_begin(struct run *run, struct apply_state *st, struct lk_error
 	lk_buf_free(&sql);
 	st->txn_open = ok;
 	st->rows_staged = 0;
-	memset(&st->counts, 0, sizeof st->counts);
+	st->counts.inserts = st->counts.postimages = st->counts.unknown = 0;
+	key_set_clear(&st->counts.keys);
 	return ok;
 }
 
@@ -693,7 +814,11 @@ static bool apply_commit(struct run *run, struct apply_state *st, struct lk_erro
 	bool ok = pg_copy_put(run->target, trailer.data, trailer.len, err) &&
 		  pg_copy_finish(run->target, err) &&
 		  target_stage_apply(run->target, &run->plan, st->version, st->commit_ts_us,
-				     st->counts.inserts > 0, &counts, err) &&
+				     &(struct target_stage_facts){
+					     .inserts = st->counts.inserts,
+					     .postimages = st->counts.postimages,
+					     .keys_unique = !st->counts.keys.repeated },
+				     &counts, err) &&
 		  pg_exec(run->target, "COMMIT", err);
 	lk_buf_free(&trailer);
 	st->txn_open = false;
@@ -787,6 +912,7 @@ static bool run_incremental(struct run *run, struct delta_changes *changes, stru
 	if (!ok)
 		apply_abort(run, &st);
 	encoder_free(&e);
+	free(st.counts.keys.slots);
 	return ok && apply_advance_cursor(run, err);
 }
 

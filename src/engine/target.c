@@ -599,13 +599,14 @@ static bool stage_build_net(PGconn *conn, const struct target_table *t, struct l
 	return ok;
 }
 
-static bool stage_delete(PGconn *conn, const struct target_table *t, int64_t *deleted,
-			 struct lk_error *err)
+/* `changes` is the net-change table, or the stage itself when its keys are unique. */
+static bool stage_delete(PGconn *conn, const struct target_table *t, const char *changes,
+			 int64_t *deleted, struct lk_error *err)
 {
 	struct lk_buf sql = LK_BUF_INIT;
 	lk_buf_append_str(&sql, "DELETE FROM ");
 	pg_quote_qualified(&sql, t->schema, t->table);
-	lk_buf_printf(&sql, " x USING %s n WHERE ", NET);
+	lk_buf_printf(&sql, " x USING %s n WHERE ", changes);
 	append_key_match(&sql, t, "x", "n");
 	lk_buf_append_str(&sql, " AND n._change_type = 'delete'");
 	PGresult *res = pg_query(conn, lk_buf_cstr(&sql), 0, NULL, err);
@@ -617,18 +618,22 @@ static bool stage_delete(PGconn *conn, const struct target_table *t, int64_t *de
 	return true;
 }
 
-static bool stage_upsert(PGconn *conn, const struct target_table *t,
-			 struct target_apply_counts *counts, struct lk_error *err)
+/* Upserts the inserts and post-images of `changes`. The split of the rows it wrote into
+ * inserted and updated follows the change types (updates = post-images, at most all the
+ * rows written): asking PostgreSQL per row (RETURNING xmax) costs more than it tells. */
+static bool stage_upsert(PGconn *conn, const struct target_table *t, const char *changes,
+			 int64_t postimages, struct target_apply_counts *counts,
+			 struct lk_error *err)
 {
 	struct lk_buf sql = LK_BUF_INIT;
-	lk_buf_append_str(&sql, "WITH up AS (INSERT INTO ");
+	lk_buf_append_str(&sql, "INSERT INTO ");
 	pg_quote_qualified(&sql, t->schema, t->table);
 	lk_buf_append_str(&sql, " AS x (");
 	append_column_list(&sql, t, "");
 	lk_buf_append_str(&sql, ") SELECT ");
 	append_column_list(&sql, t, "");
 	lk_buf_printf(&sql, " FROM %s WHERE _change_type IN ('insert', 'update_postimage')"
-			    " ON CONFLICT (", NET);
+			    " ON CONFLICT (", changes);
 	append_key_list(&sql, t, "");
 	bool any_value = t->n_keys < t->n_columns;
 	if (!any_value) {
@@ -654,18 +659,16 @@ static bool stage_upsert(PGconn *conn, const struct target_table *t,
 			pg_quote_ident(&sql, t->columns[t->ts_column].name);
 		}
 	}
-	lk_buf_append_str(&sql, " RETURNING (xmax = 0) AS inserted)"
-				" SELECT count(*) FILTER (WHERE inserted),"
-				" count(*) FILTER (WHERE NOT inserted) FROM up");
 	PGresult *res = pg_query(conn, lk_buf_cstr(&sql), 0, NULL, err);
 	lk_buf_free(&sql);
 	if (res == NULL) {
 		duplicate_key_error(t, err);
 		return false;
 	}
-	counts->inserted = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	counts->updated = strtoll(PQgetvalue(res, 0, 1), NULL, 10);
+	int64_t written = strtoll(PQcmdTuples(res), NULL, 10);
 	PQclear(res);
+	counts->updated = postimages < written ? postimages : written;
+	counts->inserted = written - counts->updated;
 	return true;
 }
 
@@ -679,9 +682,10 @@ static void log_step(const struct target_table *t, const char *step, int64_t *si
 }
 
 bool target_stage_apply(PGconn *conn, const struct target_table *t, int64_t version,
-			int64_t commit_timestamp_us, bool has_inserts,
+			int64_t commit_timestamp_us, const struct target_stage_facts *facts,
 			struct target_apply_counts *counts, struct lk_error *err)
 {
+	bool has_inserts = facts->inserts > 0;
 	memset(counts, 0, sizeof *counts);
 	int64_t t0 = lk_clock_monotonic_ns();
 	/* Temporary tables get no autovacuum statistics. The duplicate checks join the stage
@@ -691,13 +695,15 @@ bool target_stage_apply(PGconn *conn, const struct target_table *t, int64_t vers
 	    (!pg_exec(conn, "ANALYZE lakesync_stage", err) || !stage_check_duplicates(conn, t, err)))
 		return false;
 	log_step(t, "duplicate-key checks", &t0);
-	if (!stage_build_net(conn, t, err))
+	/* With every key staged once, the stage is its own net change. */
+	const char *changes = facts->keys_unique ? STAGE : NET;
+	if (!facts->keys_unique && !stage_build_net(conn, t, err))
 		return false;
 	log_step(t, "net change", &t0);
-	if (!stage_delete(conn, t, &counts->deleted, err))
+	if (!stage_delete(conn, t, changes, &counts->deleted, err))
 		return false;
 	log_step(t, "delete", &t0);
-	if (!stage_upsert(conn, t, counts, err))
+	if (!stage_upsert(conn, t, changes, facts->postimages, counts, err))
 		return false;
 	log_step(t, "upsert", &t0);
 	return registry_cursor_set(conn, t->sync_name, t->pipeline_id, version, commit_timestamp_us, err);

@@ -75,12 +75,19 @@ void target_stage_copy_sql(const struct target_table *t, struct lk_buf *out);
 struct target_apply_counts {
 	int64_t inserted, updated, deleted;
 };
+/* What the caller saw of the staged rows while encoding them. */
+struct target_stage_facts {
+	int64_t inserts;      /* rows of change type insert */
+	int64_t postimages;   /* rows of change type update_postimage */
+	bool keys_unique;     /* no key was staged twice (then no net-change step is needed) */
+};
+
 /* Applies the net change per key of the staged rows to the synced table and moves the
  * cursor; the caller commits. The staged change types must be insert, delete or
  * update_postimage (the caller checks them as it encodes). LK_EPK_VIOLATION for duplicate
- * keys, which only inserts can cause: has_inserts false skips that check. */
+ * keys, which only inserts can cause: no inserts skips that check. */
 bool target_stage_apply(PGconn *conn, const struct target_table *t, int64_t version,
-			int64_t commit_timestamp_us, bool has_inserts,
+			int64_t commit_timestamp_us, const struct target_stage_facts *facts,
 			struct target_apply_counts *counts, struct lk_error *err);
 /* Adds columns of the plan that the synced table lacks (an additive schema change);
  * *added says how many. Inside the caller's transaction. */
