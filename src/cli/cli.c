@@ -5,6 +5,8 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -230,6 +232,32 @@ struct api_client *cli_client_open(const struct cli_context *ctx)
 	else if (getenv("LAKESYNC_CA_FILE") && *getenv("LAKESYNC_CA_FILE"))
 		api_client_set_ca_file(client, getenv("LAKESYNC_CA_FILE"));
 	return client;
+}
+
+static void stop_signal_set(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+}
+
+void cli_block_stop_signals(void)
+{
+	sigset_t stop;
+	stop_signal_set(&stop);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+}
+
+int cli_wait_stop_signal(void)
+{
+	sigset_t stop;
+	stop_signal_set(&stop);
+	int sig = 0;
+	sigwait(&stop, &sig);
+	lk_log(LK_LOG_INFO, "received %s, stopping",
+	       sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+	return sig;
 }
 
 /* Applies --log-level and --log-file; returns false after printing the error. */

@@ -60,6 +60,12 @@ struct api_client *cli_client_open(const struct cli_context *ctx);
  * Returns a heap string, or NULL after printing the error. */
 char *cli_read_json_arg(const char *arg);
 
+/* For the long-running commands (run, serve): blocks SIGINT, SIGTERM and SIGHUP in this
+ * thread and every thread started after it, so that cli_wait_stop_signal() alone takes
+ * them; then waits for one and logs it. */
+void cli_block_stop_signals(void);
+int cli_wait_stop_signal(void);
+
 /* Subcommands implemented in their own files. */
 int cmd_database(struct cli_context *ctx, int argc, char **argv);
 int cmd_sync(struct cli_context *ctx, int argc, char **argv);

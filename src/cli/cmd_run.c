@@ -25,23 +25,14 @@ int cmd_run(struct cli_context *ctx, int argc, char **argv)
 	struct conf conf;
 	if (!cli_conf_load(ctx, &conf))
 		return CLI_EXIT_FAILURE;
-	/* Every thread inherits the blocked signals; this thread takes them with sigwait. */
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	cli_block_stop_signals(); /* before any thread starts: they inherit the mask */
 	struct lk_error err = LK_ERROR_INIT;
 	struct engine *engine = engine_start(&conf, &err);
 	if (engine == NULL) {
 		conf_free(&conf);
 		return cli_fail(&err);
 	}
-	int sig = 0;
-	sigwait(&stop, &sig);
-	lk_log(LK_LOG_INFO, "received %s, stopping", sig == SIGINT ? "SIGINT"
-						     : sig == SIGTERM ? "SIGTERM" : "SIGHUP");
+	cli_wait_stop_signal();
 	engine_stop(engine);
 	conf_free(&conf);
 	return CLI_EXIT_OK;

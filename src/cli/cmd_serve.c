@@ -57,11 +57,6 @@ static int serve_parse(int argc, char **argv, struct server_options *options)
 	return -1;
 }
 
-static const char *signal_name(int sig)
-{
-	return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP";
-}
-
 int cmd_serve(struct cli_context *ctx, int argc, char **argv)
 {
 	struct server_options options = { 0 };
@@ -71,13 +66,7 @@ int cmd_serve(struct cli_context *ctx, int argc, char **argv)
 	struct conf conf;
 	if (!cli_conf_load(ctx, &conf))
 		return CLI_EXIT_FAILURE;
-	/* Every thread (engine, HTTP) inherits the blocked signals; this one takes them. */
-	sigset_t stop;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	cli_block_stop_signals(); /* before the engine and HTTP threads: they inherit it */
 	signal(SIGPIPE, SIG_IGN);
 	struct lk_error err = LK_ERROR_INIT;
 	struct engine *engine = engine_start(&conf, &err);
@@ -88,9 +77,7 @@ int cmd_serve(struct cli_context *ctx, int argc, char **argv)
 		return cli_fail(&err);
 	}
 	lk_log(LK_LOG_INFO, "serving the API on %s", server_url(server));
-	int sig = 0;
-	sigwait(&stop, &sig);
-	lk_log(LK_LOG_INFO, "received %s, stopping", signal_name(sig));
+	cli_wait_stop_signal();
 	server_stop(server);
 	engine_stop(engine);
 	lk_log(LK_LOG_INFO, "stopped");

@@ -20,17 +20,6 @@ FIXTURE=$top_builddir/tests/engine/fixture
 sql() { psql -XAtqc "$1"; }
 n_tables() { sql "select count(*) from lakesync.synced_tables"; }
 
-# log_table DIR SCHEMA_FIELDS CONFIGURATION: a table whose version 0 has no data files.
-log_table() {
-	mkdir -p "$1/_delta_log"
-	local schema="{\\\"type\\\":\\\"struct\\\",\\\"fields\\\":[$2]}"
-	cat >"$1/_delta_log/00000000000000000000.json" <<EOS
-{"commitInfo":{"timestamp":1700000000000,"operation":"CREATE TABLE"}}
-{"protocol":{"minReaderVersion":1,"minWriterVersion":4}}
-{"metaData":{"id":"00000000-0000-0000-0000-000000000001","format":{"provider":"parquet","options":{}},"schemaString":"$schema","partitionColumns":[],"configuration":{$3},"createdTime":1700000000000}}
-EOS
-}
-field() { printf '{\\"name\\":\\"%s\\",\\"type\\":\\"%s\\",\\"nullable\\":true,\\"metadata\\":{}}' "$1" "$2"; }
 log_table "$LAKESYNC_CATALOG/lake/sales/orders" "$(field id long),$(field note string)" \
 	'"delta.enableChangeDataFeed":"true"'
 mkdir -p "$work/written" && "$FIXTURE" kitchen "$work/written/kitchen" || exit 1

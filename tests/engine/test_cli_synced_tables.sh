@@ -9,19 +9,6 @@ set -u
 . "$top_srcdir/tests/engine/lib.sh"
 engine_test_begin
 
-# log_table DIR SCHEMA_FIELDS CONFIGURATION: a table whose version 0 has no data files.
-log_table() {
-	mkdir -p "$1/_delta_log"
-	local schema="{\\\"type\\\":\\\"struct\\\",\\\"fields\\\":[$2]}"
-	cat >"$1/_delta_log/00000000000000000000.json" <<EOS
-{"commitInfo":{"timestamp":1700000000000,"operation":"CREATE TABLE"}}
-{"protocol":{"minReaderVersion":1,"minWriterVersion":4}}
-{"metaData":{"id":"00000000-0000-0000-0000-000000000001","format":{"provider":"parquet","options":{}},"schemaString":"$schema","partitionColumns":[],"configuration":{$3},"createdTime":1700000000000}}
-EOS
-}
-field() { # field NAME TYPE
-	printf '{\\"name\\":\\"%s\\",\\"type\\":\\"%s\\",\\"nullable\\":true,\\"metadata\\":{}}' "$1" "$2"
-}
 cdf='"delta.enableChangeDataFeed":"true"'
 log_table "$LAKESYNC_CATALOG/lake/sales/orders" "$(field id long),$(field amount 'decimal(12,2)'),$(field note string)" "$cdf"
 log_table "$LAKESYNC_CATALOG/lake/sales/no_cdf" "$(field id long)" ""
