@@ -808,6 +808,8 @@ static bool apply_begin(struct run *run, struct apply_state *st, struct lk_error
 
 static bool apply_commit(struct run *run, struct apply_state *st, struct lk_error *err)
 {
+	lk_log(LK_LOG_DEBUG, "%s: %lld rows staged at %lld ms", run->table.name,
+	       (long long)st->rows_staged, (long long)(now_ms() - run->started_ms));
 	struct lk_buf trailer = LK_BUF_INIT;
 	pg_copy_end(&trailer);
 	struct target_apply_counts counts;
@@ -877,6 +879,8 @@ static bool run_incremental(struct run *run, struct delta_changes *changes, stru
 	struct encoder e;
 	encoder_init(&e, run->plan.n_columns);
 	struct apply_state st = { .version = -1 };
+	lk_log(LK_LOG_DEBUG, "%s: change feed opened at %lld ms", run->table.name,
+	       (long long)(now_ms() - run->started_ms));
 	int64_t batch_rows = run->env->conf->engine.batch_rows;
 	struct lk_batch *batch = NULL;
 	bool ok = true;
@@ -1062,6 +1066,8 @@ bool pipeline_run(struct pipeline_env *env, const char *name, bool full_refresh,
 		  run_open_target(&run, err) &&
 		  registry_cursor_prepare(run.target, err) &&
 		  registry_cursor_get(run.target, name, run.plan.pipeline_id, &run.cursor, err);
+	lk_log(LK_LOG_DEBUG, "%s: run set up in %lld ms", name,
+	       (long long)(now_ms() - run.started_ms));
 	bool first = run.cursor < 0;
 	enum registry_run_kind kind = full_refresh || first ||
 						      run.table.spec.scheduling_policy ==
