@@ -23,24 +23,6 @@ run_lakesync() {
 	err=$(head -c 2000 "$tmp/err")
 }
 
-# A section that fails only because the log layer could not use a table's checkpoint (it
-# says why in `inspect delta --info`, as checkpoint_skipped) is reported as TODO, not as a
-# failure: the data reader cannot see what only the checkpoint holds.
-todo_reason=
-tap_todo() { # tap_todo NAME REASON
-	tap_count=$((tap_count + 1))
-	printf 'not ok %d - %s # TODO %s\n' "$tap_count" "$1" "$2"
-}
-
-# tap_section STATUS NAME: a section's result, as TODO when the table's checkpoint was skipped.
-tap_section() {
-	if [ "$1" -ne 0 ] && [ -n "$todo_reason" ]; then
-		tap_todo "$2" "$todo_reason"
-	else
-		tap_result "$1" "$2"
-	fi
-}
-
 # The inspect options of a scan section's argument ("-", "version N", "columns a,b").
 scan_options() {
 	case $1 in
@@ -54,13 +36,13 @@ check_rows() { # check_rows EXPECTED INDEX NAME ARGS...
 	shift 3
 	run_lakesync "$@"
 	if [ "$status" -ne 0 ]; then
-		tap_section 1 "$name"
+		tap_result 1 "$name"
 		tap_diag "lakesync inspect delta $* exited with $status: $err"
 		return
 	fi
 	local diff
 	diff=$("$EXPECT" compare "$expected" "$index" "$out" 2>&1)
-	tap_section $? "$name"
+	tap_result $? "$name"
 	[ -z "$diff" ] || tap_diag "$diff"
 }
 
@@ -93,11 +75,6 @@ check_schema() { # check_schema EXPECTED INDEX TABLE RANGE NAME
 for expected in "$CORPUS"/*.expected.txt; do
 	table=${expected%.expected.txt}
 	base=${table##*/}
-	todo_reason=
-	if "$LK" inspect delta "$table" --info >"$tmp/info" 2>/dev/null &&
-		grep -q '"checkpoint_skipped"' "$tmp/info"; then
-		todo_reason="the log layer skipped the table's checkpoint (Parquet checkpoints not read yet)"
-	fi
 	sections=$("$EXPECT" sections "$expected") || {
 		tap_result 1 "$base: expected file parses"
 		continue
