@@ -513,6 +513,9 @@ struct delta_table_info {
 
 bool delta_table_info_get(struct delta_table *table, struct delta_table_info *info,
 			  struct lk_error *err);
+/* The live rows of a data file by its stats: numRecords less what its deletion vector
+ * removes; -1 when the file has no usable stats. */
+int64_t delta_file_live_rows(const struct delta_file *file);
 void delta_table_info_clear(struct delta_table_info *info);
 /* The facts as a JSON object (for `lakesync inspect delta --info`); the caller frees it
  * with cJSON_Delete(). Returned as void * so this header does not need cJSON. */

@@ -26,6 +26,15 @@ static int64_t stats_num_records(const char *stats)
 	return v;
 }
 
+int64_t delta_file_live_rows(const struct delta_file *f)
+{
+	int64_t rows = stats_num_records(f->stats);
+	if (rows < 0)
+		return -1;
+	rows -= f->has_dv ? f->dv.cardinality : 0;
+	return rows > 0 ? rows : 0;
+}
+
 static void info_count_files(const struct delta_snapshot *s, struct delta_table_info *info)
 {
 	info->n_files = s->n_files;
@@ -34,12 +43,11 @@ static void info_count_files(const struct delta_snapshot *s, struct delta_table_
 		if (f->size > 0)
 			info->size_bytes += f->size;
 		info->files_with_dv += f->has_dv;
-		int64_t rows = stats_num_records(f->stats);
-		if (rows < 0) {
+		int64_t rows = delta_file_live_rows(f);
+		if (rows < 0)
 			info->files_without_stats++;
-			continue;
-		}
-		info->row_estimate += rows - (f->has_dv ? f->dv.cardinality : 0);
+		else
+			info->row_estimate += rows;
 	}
 }
 

@@ -228,13 +228,10 @@ static int64_t preview_rows(const struct delta_snapshot *snap)
 {
 	int64_t rows = 0;
 	for (size_t i = 0; i < snap->n_files; i++) {
-		const char *stats = snap->files[i].stats;
-		const char *n = stats ? strstr(stats, "\"numRecords\":") : NULL;
-		if (n == NULL)
+		int64_t file_rows = delta_file_live_rows(&snap->files[i]);
+		if (file_rows < 0)
 			return -1;
-		rows += strtoll(n + strlen("\"numRecords\":"), NULL, 10);
-		if (snap->files[i].has_dv)
-			rows -= snap->files[i].dv.cardinality;
+		rows += file_rows;
 	}
 	return rows;
 }

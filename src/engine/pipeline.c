@@ -12,7 +12,6 @@
  * always holds whole versions, so a crash leaves the target at a committed version. */
 #include "config.h"
 
-#include <cjson/cJSON.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -190,20 +189,6 @@ static bool run_open_target(struct run *run, struct lk_error *err)
 		       "SET synchronous_commit = on; SET statement_timeout = 0;"
 		       " SET maintenance_work_mem = '256MB'; SET TIME ZONE 'UTC'",
 		       err);
-}
-
-/* Rows a file holds per its stats, less what its deletion vector removes; 0 if unknown. */
-static int64_t file_row_estimate(const struct delta_file *f)
-{
-	if (f->stats == NULL)
-		return 0;
-	cJSON *stats = cJSON_Parse(f->stats);
-	const cJSON *n = cJSON_GetObjectItemCaseSensitive(stats, "numRecords");
-	int64_t rows = cJSON_IsNumber(n) ? (int64_t)n->valuedouble : 0;
-	cJSON_Delete(stats);
-	if (f->has_dv)
-		rows -= f->dv.cardinality;
-	return rows > 0 ? rows : 0;
 }
 
 /* ---- encoding batches ------------------------------------------------------------------ */
@@ -719,8 +704,10 @@ static bool load_files_parallel(struct run *run, int64_t *skipped, struct lk_err
 	struct loader_pool pool = { .run = run };
 	pthread_mutex_init(&pool.lock, NULL);
 	pthread_cond_init(&pool.done_cond, NULL);
-	for (size_t i = 0; i < snap->n_files; i++)
-		run->total_rows += file_row_estimate(&snap->files[i]);
+	for (size_t i = 0; i < snap->n_files; i++) {
+		int64_t rows = delta_file_live_rows(&snap->files[i]); /* -1: no stats */
+		run->total_rows += rows > 0 ? rows : 0;
+	}
 	pool.units = plan_units(run, &pool.n_units);
 
 	size_t n_threads = (size_t)run->env->conf->engine.connections_per_table;
