@@ -14,6 +14,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "delta/delta.h"
+
 enum { FX_STRINGS_MAX = 256 };
 
 struct fx {
@@ -160,6 +162,27 @@ static inline const char *fx_remove(struct fx *fx, const char *path, const char 
 		     path, extra ? extra : "") < 0)
 		abort();
 	return fx_keep(fx, line);
+}
+
+/* The snapshot of the fixture table at version (-1 = latest), or NULL with *err set; the
+ * table directory must open (a test bug otherwise: abort). Free with fx_snapshot_unload. */
+static inline struct delta_snapshot *fx_snapshot_load(struct fx *fx, int64_t version,
+						      struct lk_error *err)
+{
+	struct delta_table *t = delta_table_open(fx->root, err);
+	if (t == NULL)
+		abort();
+	struct delta_snapshot *s = delta_snapshot_load(t, version, err);
+	if (s == NULL)
+		delta_table_free(t);
+	return s;
+}
+
+static inline void fx_snapshot_unload(struct delta_snapshot *s)
+{
+	struct delta_table *t = s->table;
+	delta_snapshot_free(s);
+	delta_table_free(t);
 }
 
 #endif

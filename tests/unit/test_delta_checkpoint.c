@@ -296,23 +296,6 @@ static void create_table(struct fx *fx)
 	fx_commit(fx, 3, fx_metadata(fx, "\"k\":\"v3\",\"n\":null"), fx_add(fx, "e", NULL), NULL);
 }
 
-static struct delta_snapshot *load(struct fx *fx, int64_t version, struct lk_error *err)
-{
-	struct delta_table *t = delta_table_open(fx->root, err);
-	assert_non_null(t);
-	struct delta_snapshot *s = delta_snapshot_load(t, version, err);
-	if (s == NULL)
-		delta_table_free(t);
-	return s;
-}
-
-static void unload(struct delta_snapshot *s)
-{
-	struct delta_table *t = s->table;
-	delta_snapshot_free(s);
-	delta_table_free(t);
-}
-
 static cJSON *map_json(const struct delta_map *m)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -427,14 +410,14 @@ static size_t state_rows(struct fx *fx, const struct delta_snapshot *s, const ch
 /* Writes the classic checkpoint of version v from the commits (replayed first). */
 static void write_classic_checkpoint(struct fx *fx, int64_t v, size_t row_group_rows)
 {
-	struct delta_snapshot *s = load(fx, v, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(fx, v, NULL);
 	assert_non_null(s);
 	const char *rows[64];
 	size_t n = state_rows(fx, s, rows, 64);
 	char rel[128];
 	snprintf(rel, sizeof rel, "_delta_log/%020lld.checkpoint.parquet", (long long)v);
 	write_parquet(fx, rel, &full_schema, rows, n, row_group_rows);
-	unload(s);
+	fx_snapshot_unload(s);
 }
 
 static void assert_map_equal(const struct delta_map *a, const struct delta_map *b)
@@ -503,11 +486,11 @@ static void test_classic_checkpoint_equals_commit_replay(void **state)
 {
 	struct fx fx;
 	create_table(&fx);
-	struct delta_snapshot *replayed = load(&fx, 3, NULL);
+	struct delta_snapshot *replayed = fx_snapshot_load(&fx, 3, NULL);
 	assert_non_null(replayed);
 	assert_int_equal(replayed->checkpoint_version, -1);
 	write_classic_checkpoint(&fx, 3, 2); /* two rows per row group */
-	struct delta_snapshot *s = load(&fx, 3, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, 3, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 3);
 	assert_null(s->checkpoint_skipped);
@@ -520,8 +503,8 @@ static void test_classic_checkpoint_equals_commit_replay(void **state)
 	assert_int_equal(s->files[1].dv.cardinality, 6);
 	assert_null(delta_map_get(&s->metadata.configuration, "n"));
 	assert_true(delta_map_has(&s->metadata.configuration, "n"));
-	unload(s);
-	unload(replayed);
+	fx_snapshot_unload(s);
+	fx_snapshot_unload(replayed);
 	fx_cleanup(&fx);
 }
 
@@ -530,15 +513,15 @@ static void test_checkpoint_then_later_commits(void **state)
 	struct fx fx;
 	create_table(&fx);
 	fx_commit(&fx, 4, fx_remove(&fx, "d", DV_INLINE), fx_add(&fx, "f", NULL), NULL);
-	struct delta_snapshot *replayed = load(&fx, 4, NULL);
+	struct delta_snapshot *replayed = fx_snapshot_load(&fx, 4, NULL);
 	write_classic_checkpoint(&fx, 2, 0);
-	struct delta_snapshot *s = load(&fx, 4, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, 4, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 2);
 	assert_same_state(replayed, s);
 	assert_int_equal(s->n_files, 3); /* b c, e, f: d went in commit 4 */
-	unload(s);
-	unload(replayed);
+	fx_snapshot_unload(s);
+	fx_snapshot_unload(replayed);
 	fx_cleanup(&fx);
 }
 
@@ -546,11 +529,11 @@ static void test_history_cleaned_away_loads_from_checkpoint(void **state)
 {
 	struct fx fx;
 	create_table(&fx);
-	struct delta_snapshot *replayed = load(&fx, 3, NULL);
+	struct delta_snapshot *replayed = fx_snapshot_load(&fx, 3, NULL);
 	fx_remove_log_file(&fx, "00000000000000000000.json");
 	fx_remove_log_file(&fx, "00000000000000000001.json");
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, 3, &err));
+	assert_null(fx_snapshot_load(&fx, 3, &err));
 	assert_int_equal(err.code, LK_ELOG_TRUNCATED);
 
 	/* the checkpoint of version 2, written from what the commits held */
@@ -564,23 +547,23 @@ static void test_history_cleaned_away_loads_from_checkpoint(void **state)
 	assert_int_equal(rename(from, to), 0);
 	fx_cleanup(&copy);
 
-	struct delta_snapshot *s = load(&fx, 3, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, 3, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 2);
 	assert_null(s->checkpoint_skipped);
 	assert_same_state(replayed, s);
-	unload(s);
+	fx_snapshot_unload(s);
 	/* the checkpoint's own version, its commit gone too */
 	fx_remove_log_file(&fx, "00000000000000000002.json");
-	s = load(&fx, 2, NULL);
+	s = fx_snapshot_load(&fx, 2, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 2);
 	assert_int_equal(s->n_files, 2);
-	unload(s);
+	fx_snapshot_unload(s);
 	/* versions before the checkpoint are gone for good */
-	assert_null(load(&fx, 1, &err));
+	assert_null(fx_snapshot_load(&fx, 1, &err));
 	assert_int_equal(err.code, LK_ELOG_TRUNCATED);
-	unload(replayed);
+	fx_snapshot_unload(replayed);
 	fx_cleanup(&fx);
 }
 
@@ -596,7 +579,7 @@ static void test_old_writer_columns_absent_read_as_null(void **state)
 	};
 	write_parquet(&fx, "_delta_log/00000000000000000003.checkpoint.parquet", &old_schema, rows,
 		      N_ROWS(rows), 0);
-	struct delta_snapshot *s = load(&fx, 3, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, 3, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 3);
 	assert_null(s->protocol.reader_features);
@@ -605,7 +588,7 @@ static void test_old_writer_columns_absent_read_as_null(void **state)
 	assert_null(s->files[0].stats);
 	assert_false(s->files[0].has_dv);
 	assert_int_equal(s->n_txns, 0);
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -661,11 +644,11 @@ static void test_multipart_reads_every_part_in_order(void **state)
 	delta_listing_free(&ls);
 	delta_table_free(t);
 
-	struct delta_snapshot *s = load(&fx, 3, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, 3, NULL);
 	assert_int_equal(s->checkpoint_version, 3);
 	assert_int_equal(s->n_files, 4);
 	assert_string_equal(delta_map_get(&s->metadata.configuration, "k"), "parts");
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -675,18 +658,18 @@ static void test_multipart_missing_part_falls_back(void **state)
 	create_table(&fx);
 	write_three_parts(&fx, false);
 	/* no older checkpoint: replay from commit 0 */
-	struct delta_snapshot *s = load(&fx, 3, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, 3, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, -1);
 	assert_string_equal(delta_map_get(&s->metadata.configuration, "k"), "v3");
-	unload(s);
+	fx_snapshot_unload(s);
 	/* an older complete checkpoint: start there */
 	write_classic_checkpoint(&fx, 1, 0);
-	s = load(&fx, 3, NULL);
+	s = fx_snapshot_load(&fx, 3, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 1);
 	assert_int_equal(s->n_files, 3);
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -723,7 +706,7 @@ static void test_v2_parquet_checkpoint_with_sidecars(void **state)
 		SIDECAR_ROW("two%2520x.parquet"),
 	};
 	write_parquet(&fx, "_delta_log/" UUID_PARQUET, &full_schema, rows, N_ROWS(rows), 0);
-	struct delta_snapshot *s = load(&fx, 3, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, 3, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 3);
 	assert_string_equal(delta_map_get(&s->metadata.configuration, "k"), "v2");
@@ -732,7 +715,7 @@ static void test_v2_parquet_checkpoint_with_sidecars(void **state)
 	assert_string_equal(s->files[0].path, "s%2");
 	assert_string_equal(s->files[1].path, "s1");
 	assert_string_equal(s->files[2].path, "s3");
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -748,12 +731,12 @@ static void test_v2_json_checkpoint_with_parquet_sidecars(void **state)
 		abort();
 	fx_write(&fx, "_delta_log/" UUID_JSON, cp);
 	free(cp);
-	struct delta_snapshot *s = load(&fx, 3, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, 3, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 3);
 	assert_string_equal(delta_map_get(&s->metadata.configuration, "k"), "v2-json");
 	assert_int_equal(s->n_files, 3);
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -771,7 +754,7 @@ static void test_v2_missing_sidecar_is_log_truncated(void **state)
 	/* without commit 0 the checkpoint cannot be skipped: its error surfaces */
 	fx_remove_log_file(&fx, "00000000000000000000.json");
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, 3, &err));
+	assert_null(fx_snapshot_load(&fx, 3, &err));
 	assert_int_equal(err.code, LK_ELOG_TRUNCATED);
 	assert_non_null(strstr(err.message, UUID_PARQUET));
 	assert_non_null(strstr(err.message, "sidecar vacuumed.parquet"));
@@ -789,7 +772,7 @@ static void test_checkpoint_metadata_of_another_version_is_corrupt(void **state)
 	/* without commit 0 the checkpoint cannot be skipped: its error surfaces */
 	fx_remove_log_file(&fx, "00000000000000000000.json");
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, 3, &err));
+	assert_null(fx_snapshot_load(&fx, 3, &err));
 	assert_int_equal(err.code, LK_ECORRUPT);
 	assert_non_null(strstr(err.message, "checkpointMetadata says version 2"));
 	fx_cleanup(&fx);
@@ -810,7 +793,7 @@ static void test_row_with_two_actions_is_corrupt(void **state)
 	/* without commit 0 the checkpoint cannot be skipped: its error surfaces */
 	fx_remove_log_file(&fx, "00000000000000000000.json");
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, 3, &err));
+	assert_null(fx_snapshot_load(&fx, 3, &err));
 	assert_int_equal(err.code, LK_ECORRUPT);
 	assert_non_null(strstr(err.message, "00000000000000000003.checkpoint.parquet"));
 	assert_non_null(strstr(err.message, "row group 1, row 1"));
@@ -829,7 +812,7 @@ static void test_add_without_path_is_corrupt(void **state)
 	/* without commit 0 the checkpoint cannot be skipped: its error surfaces */
 	fx_remove_log_file(&fx, "00000000000000000000.json");
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, 3, &err));
+	assert_null(fx_snapshot_load(&fx, 3, &err));
 	assert_int_equal(err.code, LK_ECORRUPT);
 	assert_non_null(strstr(err.message, "row group 0, row 2: add.path is missing"));
 	fx_cleanup(&fx);
@@ -846,7 +829,7 @@ static void test_column_of_wrong_type_is_corrupt(void **state)
 	/* without commit 0 the checkpoint cannot be skipped: its error surfaces */
 	fx_remove_log_file(&fx, "00000000000000000000.json");
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, 3, &err));
+	assert_null(fx_snapshot_load(&fx, 3, &err));
 	assert_int_equal(err.code, LK_ECORRUPT);
 	assert_non_null(strstr(err.message, "column add.size is string, not an integer"));
 	fx_cleanup(&fx);

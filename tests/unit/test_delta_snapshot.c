@@ -17,23 +17,6 @@
 #define DV_U1 ",\"deletionVector\":{\"storageType\":\"u\",\"pathOrInlineDv\":\"ab^-aqEH.-t@S}K{vb[*k^\",\"offset\":1,\"sizeInBytes\":34,\"cardinality\":1}"
 #define DV_U2 ",\"deletionVector\":{\"storageType\":\"u\",\"pathOrInlineDv\":\"ab^-aqEH.-t@S}K{vb[*k^\",\"offset\":43,\"sizeInBytes\":36,\"cardinality\":2}"
 
-static struct delta_snapshot *load(struct fx *fx, int64_t version, struct lk_error *err)
-{
-	struct delta_table *t = delta_table_open(fx->root, err);
-	assert_non_null(t);
-	struct delta_snapshot *s = delta_snapshot_load(t, version, err);
-	if (s == NULL)
-		delta_table_free(t);
-	return s;
-}
-
-static void unload(struct delta_snapshot *s)
-{
-	struct delta_table *t = s->table;
-	delta_snapshot_free(s);
-	delta_table_free(t);
-}
-
 static void create_table(struct fx *fx)
 {
 	fx_init(fx);
@@ -47,11 +30,11 @@ static void test_replay_remove_before_add(void **state)
 	create_table(&fx);
 	/* the add comes first in the file; the remove must still not kill it */
 	fx_commit(&fx, 1, fx_add(&fx, "a", NULL), fx_remove(&fx, "a", NULL), NULL);
-	struct delta_snapshot *s = load(&fx, -1, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, -1, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->n_files, 1);
 	assert_string_equal(s->files[0].path, "a");
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -61,16 +44,16 @@ static void test_replay_file_key_includes_dv(void **state)
 	create_table(&fx);
 	fx_commit(&fx, 1, fx_add(&fx, "a", DV_U1), fx_remove(&fx, "a", NULL), NULL);
 	fx_commit(&fx, 2, fx_add(&fx, "a", DV_U2), fx_remove(&fx, "a", DV_U1), NULL);
-	struct delta_snapshot *s = load(&fx, -1, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, -1, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->n_files, 1);
 	assert_true(s->files[0].has_dv);
 	assert_int_equal(s->files[0].dv.cardinality, 2);
-	unload(s);
-	s = load(&fx, 1, NULL);
+	fx_snapshot_unload(s);
+	s = fx_snapshot_load(&fx, 1, NULL);
 	assert_int_equal(s->n_files, 1);
 	assert_int_equal(s->files[0].dv.cardinality, 1);
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -80,14 +63,14 @@ static void test_replay_remove_then_readd(void **state)
 	create_table(&fx);
 	fx_commit(&fx, 1, fx_add(&fx, "b", NULL), fx_remove(&fx, "a", NULL), NULL);
 	fx_commit(&fx, 2, fx_add(&fx, "a", NULL), NULL);
-	struct delta_snapshot *s = load(&fx, 1, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, 1, NULL);
 	assert_int_equal(s->n_files, 1);
 	assert_string_equal(s->files[0].path, "b");
-	unload(s);
-	s = load(&fx, 2, NULL);
+	fx_snapshot_unload(s);
+	s = fx_snapshot_load(&fx, 2, NULL);
 	assert_int_equal(s->n_files, 2);
 	assert_string_equal(s->files[0].path, "a"); /* sorted by path */
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -99,13 +82,13 @@ static void test_replay_metadata_and_protocol_last_wins(void **state)
 		  "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":7,"
 		  "\"writerFeatures\":[\"appendOnly\"]}}",
 		  NULL);
-	struct delta_snapshot *s = load(&fx, -1, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, -1, NULL);
 	assert_string_equal(delta_map_get(&s->metadata.configuration, "k"), "v1");
 	assert_int_equal(s->protocol.min_writer_version, 7);
-	unload(s);
-	s = load(&fx, 0, NULL);
+	fx_snapshot_unload(s);
+	s = fx_snapshot_load(&fx, 0, NULL);
 	assert_string_equal(delta_map_get(&s->metadata.configuration, "k"), "v0");
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -115,7 +98,7 @@ static void test_replay_without_metadata_is_corrupt(void **state)
 	fx_init(&fx);
 	fx_commit(&fx, 0, FX_PROTOCOL_1_4, fx_add(&fx, "a", NULL), NULL);
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, -1, &err));
+	assert_null(fx_snapshot_load(&fx, -1, &err));
 	assert_int_equal(err.code, LK_ECORRUPT);
 	assert_non_null(strstr(err.message, "metaData"));
 	fx_cleanup(&fx);
@@ -127,7 +110,7 @@ static void test_replay_without_protocol_is_corrupt(void **state)
 	fx_init(&fx);
 	fx_commit(&fx, 0, fx_metadata(&fx, ""), NULL);
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, -1, &err));
+	assert_null(fx_snapshot_load(&fx, -1, &err));
 	assert_int_equal(err.code, LK_ECORRUPT);
 	assert_non_null(strstr(err.message, "protocol"));
 	fx_cleanup(&fx);
@@ -144,12 +127,12 @@ static void test_replay_txn_and_domain_metadata(void **state)
 	fx_commit(&fx, 2, "{\"txn\":{\"appId\":\"app\",\"version\":5}}",
 		  "{\"domainMetadata\":{\"domain\":\"d1\",\"configuration\":\"\",\"removed\":true}}",
 		  NULL);
-	struct delta_snapshot *s = load(&fx, -1, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, -1, NULL);
 	assert_int_equal(s->n_txns, 1);
 	assert_int_equal(s->txns[0].version, 5);
 	assert_int_equal(s->n_domains, 1);
 	assert_string_equal(s->domains[0].domain, "d2");
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -159,11 +142,11 @@ static void test_snapshot_commit_info_and_mtime_timestamp(void **state)
 	create_table(&fx);
 	fx_commit(&fx, 1, "{\"commitInfo\":{\"timestamp\":99,\"operation\":\"DELETE\"}}", NULL);
 	fx_commit_mtime(&fx, 1, 1600000000000LL);
-	struct delta_snapshot *s = load(&fx, -1, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, -1, NULL);
 	assert_true(s->has_commit_info);
 	assert_string_equal(s->commit_info.operation, "DELETE");
 	assert_int_equal(s->commit_timestamp, 1600000000000LL);
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -221,7 +204,7 @@ static void test_snapshot_ict_missing_is_corrupt(void **state)
 		  fx_metadata(&fx, "\"delta.enableInCommitTimestamps\":\"true\""), NULL);
 	fx_commit(&fx, 1, "{\"commitInfo\":{}}", NULL);
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, -1, &err));
+	assert_null(fx_snapshot_load(&fx, -1, &err));
 	assert_int_equal(err.code, LK_ECORRUPT);
 	fx_cleanup(&fx);
 }
@@ -242,7 +225,7 @@ static void test_checkpoint_json_v2_inline_replaces_commits(void **state)
 	free(cp);
 	fx_remove_log_file(&fx, "00000000000000000000.json");
 	fx_commit_mtime(&fx, 1, 1500000000000LL);
-	struct delta_snapshot *s = load(&fx, -1, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, -1, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, 1);
 	assert_null(s->checkpoint_skipped);
@@ -250,14 +233,14 @@ static void test_checkpoint_json_v2_inline_replaces_commits(void **state)
 	assert_int_equal(s->n_files, 2);
 	assert_string_equal(s->files[0].path, "c");
 	assert_string_equal(s->files[1].path, "from-cp");
-	unload(s);
+	fx_snapshot_unload(s);
 	/* at the checkpoint's own version the commitInfo still comes from the commit file */
-	s = load(&fx, 1, NULL);
+	s = fx_snapshot_load(&fx, 1, NULL);
 	assert_int_equal(s->checkpoint_version, 1);
 	assert_int_equal(s->n_files, 1);
 	assert_true(s->has_commit_info == false);
 	assert_int_equal(s->commit_timestamp, 1500000000000LL);
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -270,7 +253,7 @@ static void test_checkpoint_unreadable_parquet_falls_back_to_commit_zero(void **
 	fx_commit(&fx, 1, fx_add(&fx, "b", NULL), NULL);
 	fx_commit(&fx, 2, fx_remove(&fx, "a", NULL), NULL);
 	fx_write(&fx, "_delta_log/00000000000000000001.checkpoint.parquet", "PARE encrypted PARE");
-	struct delta_snapshot *s = load(&fx, -1, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, -1, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, -1);
 	assert_non_null(s->checkpoint_skipped);
@@ -278,7 +261,7 @@ static void test_checkpoint_unreadable_parquet_falls_back_to_commit_zero(void **
 	assert_non_null(strstr(s->checkpoint_skipped, "00000000000000000001.checkpoint.parquet"));
 	assert_int_equal(s->n_files, 1);
 	assert_string_equal(s->files[0].path, "b");
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -291,7 +274,7 @@ static void test_checkpoint_truncated_parquet_without_full_log_fails(void **stat
 	fx_write(&fx, "_delta_log/00000000000000000001.checkpoint.parquet", "PAR1 cut short");
 	fx_remove_log_file(&fx, "00000000000000000000.json");
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, -1, &err));
+	assert_null(fx_snapshot_load(&fx, -1, &err));
 	assert_int_equal(err.code, LK_ECORRUPT);
 	assert_non_null(strstr(err.message, "checkpoint 1 (00000000000000000001.checkpoint.parquet)"));
 	assert_non_null(strstr(err.message, "not a Parquet file"));
@@ -306,14 +289,14 @@ static void test_checkpoint_truncated_parquet_with_full_log_falls_back(void **st
 	fx_commit(&fx, 1, fx_add(&fx, "b", NULL), NULL);
 	fx_commit(&fx, 2, fx_remove(&fx, "a", NULL), NULL);
 	fx_write(&fx, "_delta_log/00000000000000000001.checkpoint.parquet", "PAR1 cut short");
-	struct delta_snapshot *s = load(&fx, -1, NULL);
+	struct delta_snapshot *s = fx_snapshot_load(&fx, -1, NULL);
 	assert_non_null(s);
 	assert_int_equal(s->checkpoint_version, -1);
 	assert_non_null(s->checkpoint_skipped);
 	assert_non_null(strstr(s->checkpoint_skipped, "not a Parquet file"));
 	assert_int_equal(s->n_files, 1);
 	assert_string_equal(s->files[0].path, "b");
-	unload(s);
+	fx_snapshot_unload(s);
 	fx_cleanup(&fx);
 }
 
@@ -331,7 +314,7 @@ static void test_checkpoint_v2_json_missing_sidecar_is_log_truncated(void **stat
 	free(cp);
 	fx_remove_log_file(&fx, "00000000000000000000.json"); /* no replay from commit 0 */
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, -1, &err));
+	assert_null(fx_snapshot_load(&fx, -1, &err));
 	assert_int_equal(err.code, LK_ELOG_TRUNCATED);
 	assert_non_null(strstr(err.message, "sidecar x.parquet"));
 	assert_non_null(strstr(err.message, V2_CHECKPOINT_NAME));
@@ -347,7 +330,7 @@ static void test_snapshot_unknown_reader_feature_refused(void **state)
 		  "\"readerFeatures\":[\"catalogManaged\"],\"writerFeatures\":[]}}",
 		  fx_metadata(&fx, ""), NULL);
 	struct lk_error err = LK_ERROR_INIT;
-	assert_null(load(&fx, -1, &err));
+	assert_null(fx_snapshot_load(&fx, -1, &err));
 	assert_int_equal(err.code, LK_EUNSUPPORTED);
 	assert_non_null(strstr(err.message, "catalogManaged"));
 	fx_cleanup(&fx);
