@@ -8,14 +8,10 @@
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
-. "$top_srcdir/tests/lib/pg.sh"
-pg_start || exit 1
-work=$(mktemp -d)
-pg_on_exit "rm -rf '$work'"
+engine_test_begin
 pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
 . "$top_srcdir/tests/api/lib.sh"
-export LAKESYNC_CATALOG=$work/catalog XDG_CONFIG_HOME=$work/xdg
-unset LAKESYNC_CONFIG LAKESYNC_HOST LAKESYNC_TOKEN
+unset LAKESYNC_HOST LAKESYNC_TOKEN
 FIXTURE=$top_builddir/tests/engine/fixture
 sql() { psql -XAtqc "$1"; }
 n_tables() { sql "select count(*) from lakesync.synced_tables"; }

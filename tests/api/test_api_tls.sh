@@ -6,17 +6,13 @@
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
-. "$top_srcdir/tests/lib/pg.sh"
 command -v openssl >/dev/null || tap_skip_all "openssl (to make a certificate) is not installed"
-pg_start || exit 1
-work=$(mktemp -d)
-pg_on_exit "rm -rf '$work'"
+engine_test_begin
 pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
 API_SCHEME=https
 API_CURL_TLS="--cacert $work/cert.pem"
 . "$top_srcdir/tests/api/lib.sh"
-export LAKESYNC_CATALOG=$work/catalog XDG_CONFIG_HOME=$work/xdg
-unset LAKESYNC_CONFIG LAKESYNC_HOST LAKESYNC_TOKEN LAKESYNC_API_TOKEN
+unset LAKESYNC_HOST LAKESYNC_TOKEN LAKESYNC_API_TOKEN
 mkdir -p "$LAKESYNC_CATALOG"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
 	-days 1 -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 ||

@@ -28,12 +28,11 @@ ui_kill_all() {
 # ui_setup: PostgreSQL, a work directory with an empty catalog; exports what the console
 # needs (no config file, themes from the source tree, logs into the work directory).
 ui_setup() {
-	pg_start || exit 1
-	work=$(mktemp -d)
-	pg_on_exit "ui_kill_all; rm -rf '$work'"
-	export LAKESYNC_CATALOG=$work/catalog XDG_CONFIG_HOME=$work/xdg XDG_STATE_HOME=$work/state
+	engine_test_begin
+	pg_on_exit ui_kill_all
+	export XDG_STATE_HOME=$work/state
 	export LAKESYNC_THEMES_DIR=$top_srcdir/themes LANG=C.UTF-8 LC_ALL=C.UTF-8
-	unset LAKESYNC_CONFIG NO_COLOR
+	unset NO_COLOR
 	mkdir -p "$LAKESYNC_CATALOG"
 }
 
