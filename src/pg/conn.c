@@ -143,14 +143,3 @@ void pg_copy_abort(PGconn *conn, const char *reason)
 		PQclear(res);
 }
 
-bool pg_copy_send(PGconn *conn, const char *copy_sql, const void *data, size_t len,
-		  struct lk_error *err)
-{
-	if (!pg_copy_start(conn, copy_sql, err))
-		return false;
-	if (!pg_copy_put(conn, data, len, err)) {
-		pg_copy_abort(conn, "lakesync: sending COPY data failed");
-		return false;
-	}
-	return pg_copy_finish(conn, err);
-}

@@ -90,9 +90,6 @@ bool pg_copy_start(PGconn *conn, const char *copy_sql, struct lk_error *err);
 bool pg_copy_put(PGconn *conn, const void *data, size_t len, struct lk_error *err);
 bool pg_copy_finish(PGconn *conn, struct lk_error *err);
 void pg_copy_abort(PGconn *conn, const char *reason);
-/* The three steps at once, for data already in memory. */
-bool pg_copy_send(PGconn *conn, const char *copy_sql, const void *data, size_t len,
-		  struct lk_error *err);
 
 /* ---- COPY BINARY encoder ------------------------------------------------------------- */
 
