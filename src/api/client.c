@@ -1,6 +1,7 @@
 /* api/client.c: the REST client: one libcurl easy handle per client, one function per
- * endpoint, JSON in and out through the model (api/model.h), the server's errors turned
- * back into lk_error values with its own message. */
+ * endpoint, JSON in and out through the model (api/model.h) and, for lakesync's console
+ * endpoints, the views (api/view.h); the server's errors turned back into lk_error values
+ * with its own message. */
 #include "config.h"
 
 #include <cjson/cJSON.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "api/client.h"
+#include "api/view.h"
 #include "util/buf.h"
 #include "util/xmalloc.h"
 
@@ -398,4 +400,97 @@ bool api_client_sync_start(struct api_client *c, const char *name, bool full_ref
 	out->state = API_UPDATE_RUNNING;
 	return id != NULL ||
 	       lk_error_set(err, LK_EINTERNAL, "the server started an update without an id");
+}
+
+/* ---- lakesync's console endpoints -------------------------------------------------------- */
+
+static const char LAKESYNC_API[] = "/api/2.0/lakesync";
+
+/* GET path (freed here): the answer's JSON, or NULL with *err filled. */
+static cJSON *get_answer(struct api_client *c, char *path, struct lk_error *err)
+{
+	cJSON *json = NULL;
+	bool ok = exchange(c, "GET", path, NULL, &json, err);
+	free(path);
+	return ok ? json : NULL;
+}
+
+/* Frees the answer a view parser read; a parse failure says it was the server's answer. */
+static bool answer_view(cJSON *json, bool parsed, struct lk_error *err)
+{
+	cJSON_Delete(json);
+	return parsed || lk_error_prefix(err, "the server's answer");
+}
+
+bool api_client_dashboard(struct api_client *c, struct table_view **views, size_t *count,
+			  bool *engine_running, struct lk_error *err)
+{
+	*views = NULL;
+	*count = 0;
+	*engine_running = false;
+	cJSON *json = get_answer(c, xasprintf("%s/dashboard", LAKESYNC_API), err);
+	return json && answer_view(json, view_dashboard_from_cjson(json, views, count,
+								   engine_running, err),
+				   err);
+}
+
+/* .../synced_tables/{name}/{what}[?max_results=limit] */
+static char *table_history_path(struct api_client *c, const char *name, const char *what,
+				size_t limit)
+{
+	char *e = escape(c, name);
+	struct lk_buf path = LK_BUF_INIT;
+	lk_buf_printf(&path, "%s/synced_tables/%s/%s", LAKESYNC_API, e, what);
+	if (limit)
+		lk_buf_printf(&path, "?max_results=%zu", limit);
+	free(e);
+	return lk_buf_detach(&path);
+}
+
+bool api_client_runs(struct api_client *c, const char *name, size_t limit,
+		     struct registry_run **runs, size_t *count, struct lk_error *err)
+{
+	*runs = NULL;
+	*count = 0;
+	cJSON *json = get_answer(c, table_history_path(c, name, "runs", limit), err);
+	return json && answer_view(json, view_runs_from_cjson(json, runs, count, err), err);
+}
+
+bool api_client_events(struct api_client *c, const char *name, size_t limit,
+		       struct registry_event **events, size_t *count, struct lk_error *err)
+{
+	*events = NULL;
+	*count = 0;
+	cJSON *json = get_answer(c, table_history_path(c, name, "events", limit), err);
+	return json && answer_view(json, view_events_from_cjson(json, events, count, err), err);
+}
+
+bool api_client_catalog_list(struct api_client *c, const char *prefix,
+			     struct catalog_list *out, struct lk_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char *e = escape(c, prefix ? prefix : "");
+	cJSON *json = get_answer(c, xasprintf("%s/catalog?prefix=%s", LAKESYNC_API, e), err);
+	free(e);
+	return json && answer_view(json, view_names_from_cjson(json, out, err), err);
+}
+
+bool api_client_preview(struct api_client *c, const char *source_full_name,
+			struct manage_preview *out, struct lk_error *err)
+{
+	memset(out, 0, sizeof *out);
+	char *e = escape(c, source_full_name);
+	cJSON *json = get_answer(c, xasprintf("%s/sources/%s/preview", LAKESYNC_API, e), err);
+	free(e);
+	return json && answer_view(json, view_preview_from_cjson(json, out, err), err);
+}
+
+bool api_client_instances(struct api_client *c, struct conf_project **projects, size_t *count,
+			  struct lk_error *err)
+{
+	*projects = NULL;
+	*count = 0;
+	cJSON *json = get_answer(c, xasprintf("%s/instances", LAKESYNC_API), err);
+	return json && answer_view(json, view_instances_from_cjson(json, projects, count, err),
+				   err);
 }

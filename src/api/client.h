@@ -17,6 +17,10 @@
 #include <stddef.h>
 
 #include "api/model.h"
+#include "catalog/catalog.h"
+#include "conf/conf.h"
+#include "engine/manage.h"
+#include "engine/observe.h"
 #include "engine/pipeline.h"
 #include "registry/registry.h"
 #include "util/error.h"
@@ -72,5 +76,27 @@ bool api_client_sync_start(struct api_client *client, const char *name, bool ful
 /* GET .../updates/{update_id}: refreshes *update. */
 bool api_client_update_get(struct api_client *client, struct api_update *update,
 			   struct lk_error *err);
+
+/* ---- lakesync's console endpoints (api/view.h, doc/api.md): what a remote console reads ---- */
+
+/* GET /api/2.0/lakesync/dashboard: every synced table with its facts; *engine_running
+ * tells whether the daemon runs an engine. Free with table_views_free. */
+bool api_client_dashboard(struct api_client *client, struct table_view **views, size_t *count,
+			  bool *engine_running, struct lk_error *err);
+/* GET /api/2.0/lakesync/synced_tables/{name}/runs?max_results=limit (newest first). */
+bool api_client_runs(struct api_client *client, const char *name, size_t limit,
+		     struct registry_run **runs, size_t *count, struct lk_error *err);
+/* GET /api/2.0/lakesync/synced_tables/{name}/events?max_results=limit (newest first). */
+bool api_client_events(struct api_client *client, const char *name, size_t limit,
+		       struct registry_event **events, size_t *count, struct lk_error *err);
+/* GET /api/2.0/lakesync/catalog?prefix=: catalogs (""), schemas ("c") or tables ("c.s"). */
+bool api_client_catalog_list(struct api_client *client, const char *prefix,
+			     struct catalog_list *out, struct lk_error *err);
+/* GET /api/2.0/lakesync/sources/{source}/preview. Free with manage_preview_free. */
+bool api_client_preview(struct api_client *client, const char *source_full_name,
+			struct manage_preview *out, struct lk_error *err);
+/* GET /api/2.0/lakesync/instances. Free with view_instances_free. */
+bool api_client_instances(struct api_client *client, struct conf_project **projects,
+			  size_t *count, struct lk_error *err);
 
 #endif

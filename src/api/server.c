@@ -18,6 +18,7 @@
 #include <sys/socket.h>
 
 #include "api/server_internal.h"
+#include "engine/observe.h"
 #include "registry/registry.h"
 #include "util/log.h"
 #include "util/xmalloc.h"
@@ -441,6 +442,8 @@ static bool load_tls(struct server *s, struct lk_error *err)
 static void server_free(struct server *s)
 {
 	server_pool_destroy(&s->pool);
+	observer_free(s->observer);
+	pthread_mutex_destroy(&s->observer_lock);
 	free(s->tls_cert_pem);
 	free(s->tls_key_pem);
 	free(s);
@@ -504,6 +507,8 @@ struct server *server_start(const struct conf *conf, struct engine *engine,
 		free(s);
 		return NULL;
 	}
+	s->observer = observer_new(conf, engine);
+	pthread_mutex_init(&s->observer_lock, NULL);
 	if (!check_auth_setup(s, options, listen, &addr, err) || !load_tls(s, err) ||
 	    !start_daemon(s, &addr, listen, err)) {
 		server_free(s);

@@ -16,6 +16,7 @@
 struct cJSON;
 struct MHD_Connection;
 struct MHD_Daemon;
+struct observer;
 struct registry;
 
 /* A small pool of registry connections: request threads borrow one each; when every one is
@@ -34,6 +35,8 @@ struct server {
 	struct engine *engine;
 	struct MHD_Daemon *daemon;
 	struct server_pool pool;
+	struct observer *observer;      /* the dashboard's facts (engine/observe.h) */
+	pthread_mutex_t observer_lock;  /* an observer serves one thread at a time */
 	bool auth_required;
 	size_t max_body;
 	unsigned port;

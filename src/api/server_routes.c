@@ -1,6 +1,8 @@
 /* api/server_routes.c: the daemon's route table and its handlers. Each handler checks what
  * the URL and body carry, borrows a registry connection and calls the same operations the
- * CLI calls (engine/manage.h, registry/registry.h): the daemon adds no rules of its own. */
+ * CLI calls (engine/manage.h, registry/registry.h), or reads what the in-process console
+ * reads (engine/observe.h, the catalog) for lakesync's console endpoints (api/view.h): the
+ * daemon adds no rules of its own. */
 #include "config.h"
 
 #include <cjson/cJSON.h>
@@ -14,9 +16,11 @@
 
 #include "api/model.h"
 #include "api/server_internal.h"
+#include "api/view.h"
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "engine/manage.h"
+#include "engine/observe.h"
 #include "registry/registry.h"
 #include "util/xmalloc.h"
 
@@ -24,6 +28,10 @@ enum {
 	LIST_DEFAULT_PAGE_SIZE = 100,
 	LIST_MAX_PAGE_SIZE = 1000,
 	PIPELINE_SCAN_PAGE = 500,
+	RUNS_DEFAULT_RESULTS = 50,
+	EVENTS_DEFAULT_RESULTS = 200,
+	HISTORY_MAX_RESULTS = 1000,
+	DASHBOARD_SOURCE_MAX_AGE_MS = 1000, /* a source's latest version is re-read after this */
 };
 
 static const char METRICS_CONTENT_TYPE[] = "text/plain; version=0.0.4; charset=utf-8";
@@ -436,9 +444,169 @@ static void route_metrics(struct server *s, const struct server_request *req,
 	server_pool_release(&s->pool, reg);
 }
 
+/* ---- lakesync's console endpoints (api/view.h) ------------------------------------------ */
+
+static void route_dashboard(struct server *s, const struct server_request *req,
+			    struct server_response *resp)
+{
+	struct registry *reg = borrow_registry(s, resp);
+	if (reg == NULL)
+		return;
+	struct table_view *views;
+	size_t count;
+	struct lk_error err = LK_ERROR_INIT;
+	pthread_mutex_lock(&s->observer_lock);
+	bool ok = observer_gather(s->observer, reg, DASHBOARD_SOURCE_MAX_AGE_MS, &views, &count,
+				  &err);
+	pthread_mutex_unlock(&s->observer_lock);
+	server_pool_release(&s->pool, reg);
+	if (!ok) {
+		server_reply_lk_error(resp, &err);
+		return;
+	}
+	server_reply_json(resp, MHD_HTTP_OK,
+			  view_dashboard_to_cjson(views, count, s->engine != NULL));
+	table_views_free(views, count);
+}
+
+/* ?max_results=N of 1..HISTORY_MAX_RESULTS (fallback when absent); answers 400 otherwise. */
+static bool query_max_results(const struct server_request *req, size_t fallback, size_t *out,
+			      struct server_response *resp)
+{
+	const char *v = server_query(req, "max_results");
+	*out = fallback;
+	if (v == NULL)
+		return true;
+	char *end;
+	errno = 0;
+	long n = strtol(v, &end, 10);
+	if (errno || end == v || *end || n < 1 || n > HISTORY_MAX_RESULTS) {
+		server_reply_error(resp, MHD_HTTP_BAD_REQUEST, "INVALID_PARAMETER_VALUE",
+				   "parameter 'max_results' must be a number from 1 to %d, not '%s'",
+				   HISTORY_MAX_RESULTS, v);
+		return false;
+	}
+	*out = (size_t)n;
+	return true;
+}
+
+/* The checks of a table's runs or events: the name, max_results, and that the table exists
+ * (404 as GET synced_tables/{name} answers). Returns the borrowed registry, or NULL when it
+ * answered. */
+static struct registry *history_begin(struct server *s, const struct server_request *req,
+				      size_t fallback, size_t *limit,
+				      struct server_response *resp)
+{
+	if (!name_checked(req->params[0], resp) ||
+	    !query_max_results(req, fallback, limit, resp))
+		return NULL;
+	struct registry *reg = borrow_registry(s, resp);
+	if (reg == NULL)
+		return NULL;
+	struct model_table t;
+	struct lk_error err = LK_ERROR_INIT;
+	if (registry_table_get(reg, req->params[0], &t, &err)) {
+		model_table_free(&t);
+		return reg;
+	}
+	server_reply_lk_error(resp, &err);
+	server_pool_release(&s->pool, reg);
+	return NULL;
+}
+
+static void route_runs(struct server *s, const struct server_request *req,
+		       struct server_response *resp)
+{
+	size_t limit;
+	struct registry *reg = history_begin(s, req, RUNS_DEFAULT_RESULTS, &limit, resp);
+	if (reg == NULL)
+		return;
+	struct registry_run *runs;
+	size_t count;
+	struct lk_error err = LK_ERROR_INIT;
+	if (registry_runs_list(reg, req->params[0], limit, &runs, &count, &err)) {
+		server_reply_json(resp, MHD_HTTP_OK, view_runs_to_cjson(runs, count));
+		registry_runs_free(runs, count);
+	} else {
+		server_reply_lk_error(resp, &err);
+	}
+	server_pool_release(&s->pool, reg);
+}
+
+static void route_events(struct server *s, const struct server_request *req,
+			 struct server_response *resp)
+{
+	size_t limit;
+	struct registry *reg = history_begin(s, req, EVENTS_DEFAULT_RESULTS, &limit, resp);
+	if (reg == NULL)
+		return;
+	struct registry_event *events;
+	size_t count;
+	struct lk_error err = LK_ERROR_INIT;
+	if (registry_events_list(reg, req->params[0], limit, &events, &count, &err)) {
+		server_reply_json(resp, MHD_HTTP_OK, view_events_to_cjson(events, count));
+		registry_events_free(events, count);
+	} else {
+		server_reply_lk_error(resp, &err);
+	}
+	server_pool_release(&s->pool, reg);
+}
+
+/* The daemon's catalog, or a 400 that says how to configure one (the catalog's own error,
+ * LK_ECONFIG, would read as a 500). */
+static bool catalog_configured(const struct server *s, struct server_response *resp)
+{
+	const char *root = s->conf->catalog_root;
+	if (root != NULL && root[0] != '\0')
+		return true;
+	server_reply_error(resp, MHD_HTTP_BAD_REQUEST, "INVALID_PARAMETER_VALUE",
+			   "no catalog configured: set $LAKESYNC_CATALOG or `catalog` in the "
+			   "daemon's configuration");
+	return false;
+}
+
+static void route_catalog(struct server *s, const struct server_request *req,
+			  struct server_response *resp)
+{
+	const char *prefix = server_query(req, "prefix");
+	if (!catalog_configured(s, resp))
+		return;
+	struct catalog_list list;
+	struct lk_error err = LK_ERROR_INIT;
+	if (catalog_list(s->conf->catalog_root, prefix ? prefix : "", &list, &err)) {
+		server_reply_json(resp, MHD_HTTP_OK, view_names_to_cjson(&list));
+		catalog_list_free(&list);
+	} else {
+		server_reply_lk_error(resp, &err);
+	}
+}
+
+static void route_preview(struct server *s, const struct server_request *req,
+			  struct server_response *resp)
+{
+	const char *source = req->params[0];
+	if (!catalog_configured(s, resp))
+		return;
+	struct manage_preview preview;
+	struct lk_error err = LK_ERROR_INIT;
+	if (manage_preview(s->conf, source, &preview, &err)) {
+		server_reply_json(resp, MHD_HTTP_OK, view_preview_to_cjson(source, &preview));
+		manage_preview_free(&preview);
+	} else {
+		server_reply_lk_error(resp, &err);
+	}
+}
+
+static void route_instances(struct server *s, const struct server_request *req,
+			    struct server_response *resp)
+{
+	server_reply_json(resp, MHD_HTTP_OK, view_instances_to_cjson(s->conf));
+}
+
 /* ---- the table --------------------------------------------------------------------------- */
 
 #define SYNCED_TABLES "/api/2.0/database/synced_tables"
+#define LAKESYNC_API "/api/2.0/lakesync"
 
 const struct server_route server_routes[] = {
 	{ .method = "POST", .pattern = SYNCED_TABLES, .handler = route_create },
@@ -452,6 +620,15 @@ const struct server_route server_routes[] = {
 	  .handler = route_pipeline_start },
 	{ .method = "GET", .pattern = "/api/2.0/pipelines/{}/updates/{}",
 	  .handler = route_pipeline_update_get },
+	{ .method = "GET", .pattern = LAKESYNC_API "/dashboard", .handler = route_dashboard },
+	{ .method = "GET", .pattern = LAKESYNC_API "/synced_tables/{}/runs",
+	  .handler = route_runs },
+	{ .method = "GET", .pattern = LAKESYNC_API "/synced_tables/{}/events",
+	  .handler = route_events },
+	{ .method = "GET", .pattern = LAKESYNC_API "/catalog", .handler = route_catalog },
+	{ .method = "GET", .pattern = LAKESYNC_API "/sources/{}/preview",
+	  .handler = route_preview },
+	{ .method = "GET", .pattern = LAKESYNC_API "/instances", .handler = route_instances },
 	{ .method = "GET", .pattern = "/healthz", .handler = route_healthz, .public = true },
 	{ .method = "GET", .pattern = "/metrics", .handler = route_metrics },
 	{ 0 },

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <uuid/uuid.h>
 
 #include "pg/pg.h"
@@ -397,6 +398,36 @@ const char *registry_outcome_name(enum registry_outcome outcome)
 const char *registry_run_kind_name(enum registry_run_kind kind)
 {
 	return kind_names[kind];
+}
+
+/* Either case: the API writes the names in upper case ("SUCCEEDED"), the registry in lower. */
+static bool name_index(const char *const *names, size_t count, const char *text, size_t *out)
+{
+	for (size_t i = 0; i < count; i++) {
+		if (strcasecmp(names[i], text) == 0) {
+			*out = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+bool registry_outcome_parse(const char *text, enum registry_outcome *out)
+{
+	size_t i;
+	if (!name_index(outcome_names, sizeof outcome_names / sizeof outcome_names[0], text, &i))
+		return false;
+	*out = (enum registry_outcome)i;
+	return true;
+}
+
+bool registry_run_kind_parse(const char *text, enum registry_run_kind *out)
+{
+	size_t i;
+	if (!name_index(kind_names, sizeof kind_names / sizeof kind_names[0], text, &i))
+		return false;
+	*out = (enum registry_run_kind)i;
+	return true;
 }
 
 static void format_i64(char *buf, size_t size, int64_t v)

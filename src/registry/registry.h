@@ -81,6 +81,9 @@ struct registry_run {
 
 const char *registry_outcome_name(enum registry_outcome outcome);
 const char *registry_run_kind_name(enum registry_run_kind kind);
+/* The enum whose name is text, in either case ("succeeded", "SUCCEEDED"); false when none. */
+bool registry_outcome_parse(const char *text, enum registry_outcome *out);
+bool registry_run_kind_parse(const char *text, enum registry_run_kind *out);
 
 bool registry_run_begin(struct registry *reg, const char *name, enum registry_run_kind kind,
 			int64_t from_version, const char *engine, int64_t *run_id,
