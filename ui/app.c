@@ -22,9 +22,11 @@
 
 #include <curses.h>
 
+#include "api/client.h"
 #include "cli/cli.h"
 #include "conf/conf.h"
 #include "engine/engine.h"
+#include "ui/backend.h"
 #include "ui/ui.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -176,7 +178,7 @@ static bool terminal_setup(struct app *a, bool no_color)
 
 static const struct app *sort_app;
 
-static int64_t row_lag(const struct ui_row *r)
+static int64_t row_lag(const struct table_view *r)
 {
 	if (!r->table.status.has_last_sync || r->latest_version < 0)
 		return r->latest_version >= 0 ? r->latest_version + 1 : 0;
@@ -185,8 +187,8 @@ static int64_t row_lag(const struct ui_row *r)
 
 static int row_cmp(const void *pa, const void *pb)
 {
-	const struct ui_row *a = &sort_app->snap->rows[*(const size_t *)pa];
-	const struct ui_row *b = &sort_app->snap->rows[*(const size_t *)pb];
+	const struct table_view *a = &sort_app->snap->rows[*(const size_t *)pa];
+	const struct table_view *b = &sort_app->snap->rows[*(const size_t *)pb];
 	int c = 0;
 	switch (sort_app->sort) {
 	case SORT_STATE:
@@ -248,7 +250,7 @@ void app_rebuild_order(struct app *a)
 			 a->snap->rows[a->order[a->selected]].table.name);
 }
 
-const struct ui_row *app_selected_row(const struct app *a)
+const struct table_view *app_selected_row(const struct app *a)
 {
 	if (a->snap == NULL || a->n_order == 0 || a->selected >= a->n_order)
 		return NULL;
@@ -295,9 +297,9 @@ static bool any_run_here(const struct app *a)
 }
 
 /* The table an action is about: the open one in the detail view, else the selected row. */
-static const struct ui_row *action_row(struct app *a)
+static const struct table_view *action_row(struct app *a)
 {
-	const struct ui_row *r = app_selected_row(a);
+	const struct table_view *r = app_selected_row(a);
 	if (r == NULL)
 		app_flash(a, true, "No synced table selected");
 	return r;
@@ -322,7 +324,7 @@ enum ui_redraw app_do(struct app *a, enum ui_action action)
 		app_flash(a, true, "Read-only console: %s is disabled", ui_actions[action].name);
 		return REDRAW_STATUS;
 	}
-	const struct ui_row *r;
+	const struct table_view *r;
 	long page = LINES > 6 ? LINES - 6 : 1;
 	switch (action) {
 	case ACT_NONE:
@@ -485,7 +487,7 @@ static enum ui_redraw command_run(struct app *a, const char *line)
 	}
 	if (arg[0]) {
 		app_select_name(a, arg);
-		const struct ui_row *r = app_selected_row(a);
+		const struct table_view *r = app_selected_row(a);
 		if (r == NULL || strcmp(r->table.name, arg) != 0) {
 			app_flash(a, true, "No synced table named %s", arg);
 			return REDRAW_STATUS;
@@ -850,6 +852,15 @@ int cmd_console(struct cli_context *ctx, int argc, char **argv)
 	}
 	fcntl(wake_pipe[0], F_SETFL, O_NONBLOCK);
 	fcntl(wake_pipe[1], F_SETFL, O_NONBLOCK);
+	/* remote mode (--host): the data and the engine are the daemon's */
+	struct api_client *client = NULL;
+	if (ctx->host && (client = cli_client_open(ctx)) == NULL) {
+		ui_keymap_free(&a.keys);
+		close(wake_pipe[0]);
+		close(wake_pipe[1]);
+		conf_free(&conf);
+		return CLI_EXIT_FAILURE;
+	}
 	stop_signal = 0;
 	signals_install();
 	log_to_file(ctx, &conf);
@@ -858,13 +869,19 @@ int cmd_console(struct cli_context *ctx, int argc, char **argv)
 	sigset_t old_mask;
 	signals_block_for_threads(&old_mask);
 	struct engine *engine = NULL;
-	if (!o.readonly && !o.no_engine) {
-		engine = engine_start(&conf, &err);
-		if (engine == NULL)
-			lk_log(LK_LOG_ERROR, "console: no embedded engine: %s", err.message);
+	struct ui_backend *backend;
+	if (client) {
+		backend = ui_backend_remote(client); /* the daemon runs the engine */
+	} else {
+		if (!o.readonly && !o.no_engine) {
+			engine = engine_start(&conf, &err);
+			if (engine == NULL)
+				lk_log(LK_LOG_ERROR, "console: no embedded engine: %s", err.message);
+		}
+		backend = ui_backend_local(&conf, engine);
 	}
-	struct ui_model_options mo = { .conf = &conf, .engine = engine,
-				       .refresh_ms = a.refresh_ms, .wake_fd = wake_pipe[1] };
+	struct ui_model_options mo = { .backend = backend, .refresh_ms = a.refresh_ms,
+				       .wake_fd = wake_pipe[1] };
 	a.model = ui_model_start(&mo);
 	pthread_sigmask(SIG_SETMASK, &old_mask, NULL);
 

@@ -57,7 +57,7 @@ static int layout(int cols, bool shown[COL_COUNT])
 	return columns[COL_NAME].min_width + (cols - used);
 }
 
-static void row_cells(struct app *a, int y, const struct ui_row *r, bool selected,
+static void row_cells(struct app *a, int y, const struct table_view *r, bool selected,
 		      const bool shown[COL_COUNT], int name_width)
 {
 	const struct model_table *t = &r->table;
@@ -229,8 +229,13 @@ void status_draw(struct app *a)
 		snprintf(buf, sizeof buf, " | filter: %s", a->filter);
 		x += ui_put(y, x, COLS - x, UC_STATUS, false, buf);
 	}
-	if (s && !s->engine_embedded)
-		x += ui_put(y, x, COLS - x, UC_STATUS, false, " | engine: none here");
+	if (s && s->remote[0]) {
+		snprintf(buf, sizeof buf, " | remote: %s", s->remote);
+		x += ui_put(y, x, COLS - x, UC_STATUS, false, buf);
+	}
+	if (s && !s->engine_running)
+		x += ui_put(y, x, COLS - x, UC_STATUS, false,
+			    s->remote[0] ? " | engine: none" : " | engine: none here");
 	if (s && !s->connected && s->error[0]) {
 		snprintf(buf, sizeof buf, " %s", s->error);
 		ui_put(y, x, COLS - x, UC_ERROR, false, buf);

@@ -19,7 +19,7 @@ static const char *const tab_names[TAB_COUNT] = {
 
 enum ui_redraw detail_open(struct app *a)
 {
-	const struct ui_row *r = app_selected_row(a);
+	const struct table_view *r = app_selected_row(a);
 	if (r == NULL)
 		return REDRAW_NONE;
 	a->view = VIEW_DETAIL;
@@ -44,7 +44,7 @@ void detail_close(struct app *a)
 /* Asks for the source's schema when the Schema tab shows; takes it when ready. */
 void detail_poll(struct app *a)
 {
-	const struct ui_row *r = app_selected_row(a);
+	const struct table_view *r = app_selected_row(a);
 	if (r == NULL || a->tab != TAB_SCHEMA || r->table.spec.source_table_full_name == NULL)
 		return;
 	const char *source = r->table.spec.source_table_full_name;
@@ -105,7 +105,7 @@ static void blank(struct lines *l)
 	line_next(l, &y);
 }
 
-static void overview_draw(struct app *a, const struct ui_row *r, struct lines *l)
+static void overview_draw(struct app *a, const struct table_view *r, struct lines *l)
 {
 	const struct model_table *t = &r->table;
 	const struct model_status *st = &t->status;
@@ -240,7 +240,7 @@ static void runs_draw(struct app *a, struct lines *l)
 	}
 }
 
-static void schema_draw(struct app *a, const struct ui_row *r, struct lines *l)
+static void schema_draw(struct app *a, const struct table_view *r, struct lines *l)
 {
 	if (a->schema_pending) {
 		ui_put(l->y, 2, COLS - 4, UC_DIM, false, "Reading the source table's schema...");
@@ -295,7 +295,7 @@ static void log_draw(struct app *a, struct lines *l)
 
 void detail_draw(struct app *a)
 {
-	const struct ui_row *r = app_selected_row(a);
+	const struct table_view *r = app_selected_row(a);
 	title_draw(a, r ? r->table.name : "?");
 	ui_fill(1, 0, COLS, UC_TAB);
 	int x = 1;

@@ -47,7 +47,7 @@ static const struct ui_state_look looks[LOOK_COUNT] = {
 			   .color = UC_STATE_OFFLINE, .severity = 0 },
 };
 
-const struct ui_state_look *ui_row_look(const struct ui_row *row)
+const struct ui_state_look *ui_row_look(const struct table_view *row)
 {
 	enum model_state s = row->table.status.detailed_state;
 	switch (s) {
@@ -140,7 +140,10 @@ void ui_target(const struct app *a, const struct model_table *t, char *buf, size
 		snprintf(buf, size, "%s/%s", instance, db);
 		return;
 	}
-	const struct conf_project *p = conf_project_find(a->conf, instance);
+	const struct conf_project *p = NULL;
+	for (size_t i = 0; a->snap && i < a->snap->n_projects; i++)
+		if (strcmp(a->snap->projects[i].name, instance) == 0)
+			p = &a->snap->projects[i];
 	const struct conf_branch *b = p ? conf_branch_find(p, "main") : NULL;
 	if (p && b == NULL && p->n_branches)
 		b = &p->branches[0];

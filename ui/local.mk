@@ -1,6 +1,7 @@
 # ui: the operator console (ncurses). See ui/README.md. Only ui/ includes curses.
 lakesync_SOURCES += \
 	ui/app.c \
+	ui/backend.h ui/backend_local.c ui/backend_remote.c \
 	ui/dashboard.c \
 	ui/detail.c \
 	ui/dialog.c \
@@ -22,6 +23,7 @@ dist_themes_DATA = \
 # Console tests: the real binary in tmux against a throwaway PostgreSQL.
 TESTS += \
 	tests/ui/test_console_basics.sh \
+	tests/ui/test_console_remote.sh \
 	tests/ui/test_console_sync.sh \
 	tests/ui/test_console_wizard.sh
 EXTRA_DIST += ui/README.md tests/ui

@@ -1,9 +1,10 @@
-/* ui/model.h: the console's data layer. A background thread with its own registry
- * connection refreshes a snapshot of every synced table (spec, status, the latest version
- * of its source, the rows of its target, what the embedded engine is doing with it) every
- * refresh interval, and serves the commands the screen sends (Sync now, create, delete, a
- * source preview, the runs and events of one table). The draw loop only reads snapshots and
- * sends commands: nothing here blocks it on the network or the database.
+/* ui/model.h: the console's data layer. A background thread with a backend of its own
+ * (ui/backend.h: in-process, or a remote daemon) refreshes a snapshot of every synced table
+ * (spec, status, the latest version of its source, the rows of its target, what the engine
+ * is doing with it) every refresh interval, and serves the commands the screen sends (Sync
+ * now, create, delete, a source preview, a catalog listing, the runs and events of one
+ * table). The draw loop only reads snapshots and sends commands: nothing here blocks it on
+ * the network or the database.
  *
  * Knows nothing of curses. Snapshots are immutable and reference-counted: take one with
  * ui_model_acquire(), give it back with ui_model_release(). Every function is thread-safe.
@@ -16,31 +17,29 @@
 #include <stdint.h>
 
 #include "api/model.h"
+#include "catalog/catalog.h"
 #include "conf/conf.h"
 #include "engine/manage.h"
+#include "engine/observe.h"
 #include "registry/registry.h"
 
-struct engine;
+struct ui_backend;
 struct ui_model;
-
-struct ui_row {
-	struct model_table table;
-	int64_t latest_version;   /* the source's latest Delta version; -1 = unknown */
-	int64_t target_rows;      /* rows in the PostgreSQL table (estimate); -1 = unknown */
-	bool queued, running;     /* in this process's engine */
-	bool held_elsewhere;      /* another engine holds the pipeline */
-	int failures;
-};
 
 struct ui_snapshot {
 	uint64_t generation;      /* grows by one with every refresh */
-	struct ui_row *rows;      /* ordered by name */
+	struct table_view *rows;  /* ordered by name */
 	size_t n_rows;
-	bool connected;           /* the last refresh reached the registry */
+	bool connected;           /* the last refresh reached the registry (or the daemon) */
 	char error[256];          /* why not, when !connected */
 	int64_t refreshed_ms;     /* monotonic time of the last successful refresh; 0 = never */
 	int64_t fetch_cpu_us;     /* CPU time the refresh took in the data thread */
-	bool engine_embedded;     /* an engine runs in this process */
+	bool engine_running;      /* an engine runs the pipelines: here, or in the daemon */
+	char remote[160];         /* the daemon's URL in remote mode; "" in-process */
+	/* the database instances a new synced table may target (valid while the model runs;
+	 * none until the backend could tell) */
+	const struct conf_project *projects;
+	size_t n_projects;
 	/* the focused table's history (ui_model_focus) */
 	char focus[256];
 	struct registry_run *runs;
@@ -51,8 +50,7 @@ struct ui_snapshot {
 };
 
 struct ui_model_options {
-	const struct conf *conf;  /* must outlive the model */
-	struct engine *engine;    /* the embedded engine, or NULL (read-only, or none) */
+	struct ui_backend *backend; /* taken over: freed by ui_model_stop */
 	int64_t refresh_ms;
 	int wake_fd;              /* a byte is written here after each refresh and message; -1 */
 };
@@ -77,6 +75,8 @@ void ui_model_create(struct ui_model *model, struct model_table *t);
 void ui_model_delete(struct ui_model *model, const char *name, bool purge);
 /* Reads a source table's schema and facts (manage_preview) in the background. */
 void ui_model_preview(struct ui_model *model, const char *source_full_name);
+/* Lists the catalog in the background: catalogs (prefix ""), schemas ("c"), tables ("c.s"). */
+void ui_model_catalog(struct ui_model *model, const char *prefix);
 
 /* The last command's outcome, once: returns false when there is nothing new. ok tells
  * success; kind is the command ("sync", "create", "delete"); subject its table. */
@@ -94,5 +94,9 @@ bool ui_model_take_message(struct ui_model *model, uint64_t after_seq, struct ui
  * when it failed. */
 bool ui_model_take_preview(struct ui_model *model, const char *source,
 			   struct manage_preview *out, char *error, size_t error_size);
+/* The listing of `prefix`, once ready, as ui_model_take_preview (free with
+ * catalog_list_free). */
+bool ui_model_take_catalog(struct ui_model *model, const char *prefix, struct catalog_list *out,
+			   char *error, size_t error_size);
 
 #endif

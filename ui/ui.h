@@ -103,13 +103,13 @@ struct app {
 enum ui_redraw app_do(struct app *a, enum ui_action action);
 void app_flash(struct app *a, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-const struct ui_row *app_selected_row(const struct app *a);
+const struct table_view *app_selected_row(const struct app *a);
 void app_select_name(struct app *a, const char *name);
 void app_rebuild_order(struct app *a);
 
 /* draw.c: helpers */
 int64_t ui_mono_ms(void);
-const struct ui_state_look *ui_row_look(const struct ui_row *row);
+const struct ui_state_look *ui_row_look(const struct table_view *row);
 const char *ui_glyph(const struct app *a, const char *utf8, const char *ascii);
 void ui_relative_time(int64_t us, char *buf, size_t size);
 void ui_absolute_time(int64_t us, char *buf, size_t size);

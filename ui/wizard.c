@@ -63,13 +63,19 @@ enum { N_MODES = sizeof modes / sizeof modes[0] };
 
 static const char *const db_types[] = { "PostgreSQL" };
 
+enum { TYPEAHEAD_MAX = 32 };
+
 struct wizard {
 	enum step step;
 	/* the browser */
 	int level;                  /* 0 catalogs, 1 schemas, 2 tables */
 	char catalog[128], schema[128];
 	struct catalog_list list;
-	char list_error[256];
+	char list_prefix[300];      /* the level being listed */
+	bool list_pending;          /* asked of the data thread, not answered yet */
+	int typeahead[TYPEAHEAD_MAX]; /* keys pressed while the list was pending, replayed */
+	size_t n_typeahead;
+	char list_error[512];
 	size_t cursor, scroll;
 	bool searching;
 	struct ui_line search;
@@ -88,6 +94,7 @@ struct wizard {
 
 /* ---- the browser --------------------------------------------------------------------------- */
 
+/* Asks the data thread for the current level's names (the catalog may be remote). */
 static void browser_load(struct app *a, struct wizard *w)
 {
 	catalog_list_free(&w->list);
@@ -95,21 +102,13 @@ static void browser_load(struct app *a, struct wizard *w)
 	w->cursor = w->scroll = 0;
 	w->searching = false;
 	ui_line_set(&w->search, "");
-	if (a->conf->catalog_root == NULL) {
-		snprintf(w->list_error, sizeof w->list_error,
-			 "No catalog configured: set $LAKESYNC_CATALOG or `catalog` in the config.");
-		return;
-	}
-	char prefix[300] = "";
+	w->list_prefix[0] = '\0';
 	if (w->level == 1)
-		snprintf(prefix, sizeof prefix, "%s", w->catalog);
+		snprintf(w->list_prefix, sizeof w->list_prefix, "%s", w->catalog);
 	else if (w->level == 2)
-		snprintf(prefix, sizeof prefix, "%s.%s", w->catalog, w->schema);
-	struct lk_error err = LK_ERROR_INIT;
-	if (!catalog_list(a->conf->catalog_root, prefix, &w->list, &err)) {
-		snprintf(w->list_error, sizeof w->list_error, "%s", err.message);
-		memset(&w->list, 0, sizeof w->list);
-	}
+		snprintf(w->list_prefix, sizeof w->list_prefix, "%s.%s", w->catalog, w->schema);
+	w->list_pending = true;
+	ui_model_catalog(a->model, w->list_prefix);
 }
 
 static bool search_matches(const struct wizard *w, const char *name)
@@ -132,12 +131,27 @@ static size_t browser_visible(const struct wizard *w, size_t *out)
 	return n;
 }
 
+/* The database instances (projects) a synced table may target, as the backend tells; a
+ * lone `default` until it has. */
+static const struct conf_project *wizard_projects(const struct app *a, size_t *count)
+{
+	static const struct conf_project fallback = { .name = (char *)"default" };
+	if (a->snap && a->snap->n_projects) {
+		*count = a->snap->n_projects;
+		return a->snap->projects;
+	}
+	*count = 1;
+	return &fallback;
+}
+
 struct wizard *wizard_new(struct app *a)
 {
 	struct wizard *w = xcalloc(1, sizeof *w);
 	w->step = STEP_SOURCE;
-	for (size_t p = 0; p < a->conf->n_projects; p++)
-		if (strcmp(a->conf->projects[p].name, "default") == 0)
+	size_t n_projects;
+	const struct conf_project *projects = wizard_projects(a, &n_projects);
+	for (size_t p = 0; p < n_projects; p++)
+		if (strcmp(projects[p].name, "default") == 0)
 			w->project = (int)p;
 	browser_load(a, w);
 	return w;
@@ -169,7 +183,9 @@ static void source_select(struct app *a, struct wizard *w, const char *table)
 
 static const struct conf_project *form_project(const struct app *a, const struct wizard *w)
 {
-	return &a->conf->projects[w->project];
+	size_t n;
+	const struct conf_project *projects = wizard_projects(a, &n);
+	return &projects[(size_t)w->project < n ? (size_t)w->project : 0];
 }
 
 static void form_defaults(struct app *a, struct wizard *w)
@@ -322,11 +338,13 @@ static void choice_step(const struct app *a, struct wizard *w, int delta)
 	switch (w->focus) {
 	case F_DBTYPE: break;
 	case F_MODE: w->mode = (w->mode + N_MODES + delta) % N_MODES; break;
-	case F_PROJECT:
-		w->project = (w->project + (int)a->conf->n_projects + delta) %
-			     (int)a->conf->n_projects;
+	case F_PROJECT: {
+		size_t n;
+		wizard_projects(a, &n);
+		w->project = (w->project + (int)n + delta) % (int)n;
 		w->branch = 0;
 		break;
+	}
 	case F_BRANCH:
 		if (p->n_branches)
 			w->branch = (w->branch + (int)p->n_branches + delta) % (int)p->n_branches;
@@ -394,6 +412,8 @@ static void source_draw(struct app *a, struct wizard *w)
 	ui_put(3, 2, COLS - 4, UC_NORMAL, false, where);
 	if (w->list_error[0]) {
 		ui_wrap(5, 2, COLS - 4, 3, UC_ERROR, w->list_error);
+	} else if (w->list_pending) {
+		ui_put(5, 4, COLS - 8, UC_DIM, false, "Reading the catalog...");
 	} else {
 		size_t *vis = xcalloc(w->list.count ? w->list.count : 1, sizeof *vis);
 		size_t n = browser_visible(w, vis);
@@ -739,6 +759,14 @@ enum ui_redraw wizard_key(struct app *a, int key)
 		return wizard_cancel(a);
 	if (key == KEY_RESIZE)
 		return REDRAW_CLEAR;
+	/* Keys typed while a catalog level loads (a remote catalog takes a round trip) act
+	 * on it once it is there, as if it had been there; Esc alone still leaves. */
+	if (w->step == STEP_SOURCE && w->list_pending &&
+	    (w->n_typeahead > 0 || key != UI_KEY_ESC)) {
+		if (w->n_typeahead < TYPEAHEAD_MAX)
+			w->typeahead[w->n_typeahead++] = key;
+		return REDRAW_NONE;
+	}
 	switch (w->step) {
 	case STEP_SOURCE: return source_key(a, w, key);
 	case STEP_CDF: return cdf_key(a, w, key);
@@ -748,6 +776,19 @@ enum ui_redraw wizard_key(struct app *a, int key)
 	case STEP_COUNT: break;
 	}
 	return REDRAW_NONE;
+}
+
+/* Replays the keys typed while the list loaded, until one loads another level (the rest
+ * wait for it) or closes the wizard. */
+static void typeahead_replay(struct app *a, struct wizard *w)
+{
+	while (w->n_typeahead > 0 && !w->list_pending) {
+		int key = w->typeahead[0];
+		memmove(w->typeahead, w->typeahead + 1, --w->n_typeahead * sizeof *w->typeahead);
+		wizard_key(a, key);
+		if (a->wizard != w)
+			return; /* the wizard closed: w is gone */
+	}
 }
 
 enum ui_redraw wizard_poll(struct app *a, const struct ui_message *msg)
@@ -772,6 +813,13 @@ enum ui_redraw wizard_poll(struct app *a, const struct ui_message *msg)
 		a->filter[0] = '\0';
 		ui_model_refresh_now(a->model);
 		app_select_name(a, created);
+		return REDRAW_ALL;
+	}
+	if (w->list_pending &&
+	    ui_model_take_catalog(a->model, w->list_prefix, &w->list, w->list_error,
+				  sizeof w->list_error)) {
+		w->list_pending = false;
+		typeahead_replay(a, w);
 		return REDRAW_ALL;
 	}
 	if (w->preview_pending &&
