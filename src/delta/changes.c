@@ -3,8 +3,9 @@
  * of its data-changing adds (insert) and removes (delete) minus the action's deletion vector,
  * or, for a file removed and re-added with another DV, the per-row difference (rows newly
  * deleted: delete; rows restored: insert). Each batch is one row group of one file of one
- * commit, so no batch spans two versions. The range is validated up front by the log
- * layer's planner (delta_cdf_plan_build). See delta/scan.h. */
+ * commit, so no batch spans two versions. On request, cdc row groups that the Parquet
+ * statistics prove hold only update pre-images are left unread. The range is validated up
+ * front by the log layer's planner (delta_cdf_plan_build). See delta/scan.h. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -17,6 +18,7 @@ enum { N_CHANGE_COLUMNS = 3 };
 
 static const char INSERT[] = "insert";
 static const char DELETE[] = "delete";
+static const char UPDATE_PREIMAGE[] = "update_preimage";
 
 struct delta_changes {
 	struct scan_plan plan;
@@ -28,6 +30,7 @@ struct delta_changes {
 	struct delta_dv *dv, *old_dv;      /* of the current file */
 	uint8_t *deleted, *restored;       /* scratch: one flag per row of a row group */
 	size_t scratch_cap;
+	bool skip_preimages;               /* leave out cdc row groups of pre-images only */
 };
 
 struct delta_changes *delta_changes_open(struct delta_table *table, int64_t start, int64_t end,
@@ -48,6 +51,11 @@ struct delta_changes *delta_changes_open(struct delta_table *table, int64_t star
 		return NULL;
 	}
 	return ch;
+}
+
+void delta_changes_skip_preimages(struct delta_changes *ch)
+{
+	ch->skip_preimages = true;
 }
 
 const struct delta_scan_schema *delta_changes_schema(const struct delta_changes *ch)
@@ -90,9 +98,14 @@ static bool open_next_file(struct delta_changes *ch, struct lk_error *err)
 	if (f->has_old_dv &&
 	    (ch->old_dv = scan_dv_load(&ch->plan, f->path, &f->old_dv, err)) == NULL)
 		return false;
-	ch->current = scan_file_open(&ch->plan, f->path, &f->partition_values,
-				     f->source == DELTA_CHANGE_CDC, N_CHANGE_COLUMNS, err);
-	return ch->current != NULL;
+	bool cdc = f->source == DELTA_CHANGE_CDC;
+	ch->current = scan_file_open(&ch->plan, f->path, &f->partition_values, cdc,
+				     N_CHANGE_COLUMNS, err);
+	if (ch->current == NULL)
+		return false;
+	if (cdc && ch->skip_preimages)
+		scan_file_skip_change_type(ch->current, UPDATE_PREIMAGE);
+	return true;
 }
 
 static void grow_scratch(struct delta_changes *ch, size_t n)

@@ -110,6 +110,15 @@ struct delta_changes;
 struct delta_changes *delta_changes_open(struct delta_table *table, int64_t start, int64_t end,
 					 const char *const *columns, size_t n_columns,
 					 struct lk_error *err);
+/* Leaves out pre-images where that is cheap, for callers that drop them anyway (the net
+ * change per key needs only post-images, inserts and deletes): the row groups of cdc files
+ * whose _change_type the file's Parquet statistics prove to be "update_preimage" in every
+ * row (null count 0, min = max = "update_preimage") are not read at all. Pre-images of row
+ * groups that hold other changes too, or of files without such statistics, still come:
+ * callers must still ignore them. Changes derived from add/remove files and deletion
+ * vectors are unaffected. Call after delta_changes_open, before the first
+ * delta_changes_next. */
+void delta_changes_skip_preimages(struct delta_changes *changes);
 const struct delta_scan_schema *delta_changes_schema(const struct delta_changes *changes);
 /* The validated plan (versions, per-commit files and timestamps), for inspection. */
 const struct delta_cdf_plan *delta_changes_plan(const struct delta_changes *changes);

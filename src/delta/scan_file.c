@@ -1,8 +1,9 @@
 /* delta/scan_file.c: reads one data or cdc file of a table, one row group at a time, into
  * batches of a scan plan's columns: the file's columns found by physical name or field id,
  * conformed to the table schema (scan_conform.c), partition columns filled from the
- * action's partitionValues, absent columns as typed nulls. Deletion vectors and change
- * columns are the callers' (scan.c, changes.c). */
+ * action's partitionValues, absent columns as typed nulls; on request it leaves out the row
+ * groups whose change type the statistics prove. Deletion vectors and change columns are
+ * the callers' (scan.c, changes.c). */
 #include "config.h"
 
 #include <errno.h>
@@ -24,11 +25,13 @@ struct scan_file {
 	const struct pq_schema_node **nodes;  /* per target: its node, or NULL */
 	struct delta_value *values;           /* per target: partition value */
 	long change_type_source;              /* reader column of _change_type, or -1 */
+	long change_type_leaf;                /* its Parquet leaf index when it is a string, or -1 */
 	bool read_change_type;
 	size_t n_extra;                       /* zeroed columns appended for the caller */
-	size_t next_row_group;                /* without a reader */
-	size_t end_row_group;                 /* without a reader: one past the last to read */
-	uint64_t rows_done;
+	size_t next_row_group;                /* the next row group to yield */
+	size_t end_row_group;                 /* one past the last to read */
+	bool *skipped;                        /* by row group; NULL until one is left out */
+	uint64_t rows_done;                   /* rows of the row groups passed so far */
 };
 
 static bool file_gone(const struct scan_plan *plan, const char *what, const char *path,
@@ -119,10 +122,14 @@ static bool open_reader(struct scan_file *f, struct lk_error *err)
 		read[n_read++] = &root->children[at];
 	}
 	f->change_type_source = -1;
+	f->change_type_leaf = -1;
 	long at = f->read_change_type ? find_top_level(root, CHANGE_TYPE) : -1;
 	if (at >= 0) {
+		const struct pq_schema_node *node = &root->children[at];
 		f->change_type_source = (long)n_read;
-		read[n_read++] = &root->children[at];
+		read[n_read++] = node;
+		if (node->physical == PQ_BYTE_ARRAY)
+			f->change_type_leaf = node->leaf_index;
 	}
 	bool ok = true;
 	if (n_read > 0) {
@@ -176,6 +183,21 @@ void scan_file_set_row_groups(struct scan_file *f, size_t first, size_t count)
 		pq_reader_set_row_groups(f->reader, first, count);
 }
 
+void scan_file_skip_change_type(struct scan_file *f, const char *change_type)
+{
+	if (f->change_type_leaf < 0)
+		return;
+	for (size_t g = f->next_row_group; g < f->end_row_group; g++) {
+		if (!pq_file_chunk_all_equal(f->pq, g, (size_t)f->change_type_leaf, change_type,
+					     strlen(change_type)))
+			continue;
+		if (f->skipped == NULL)
+			f->skipped = xcalloc(pq_file_num_row_groups(f->pq), sizeof *f->skipped);
+		f->skipped[g] = true;
+		pq_reader_skip_row_group(f->reader, g);
+	}
+}
+
 void scan_file_close(struct scan_file *f)
 {
 	if (f == NULL)
@@ -187,29 +209,43 @@ void scan_file_close(struct scan_file *f)
 	free(f->values);
 	free(f->nodes);
 	free(f->source);
+	free(f->skipped);
 	free(f->where);
 	free(f);
+}
+
+/* Moves next_row_group to the next row group to yield, past empty ones and the ones left
+ * out (whose rows still count for row positions); false at the end. The reader passes over
+ * the same ones, so it yields that row group next. */
+static bool seek_row_group(struct scan_file *f)
+{
+	for (; f->next_row_group < f->end_row_group; f->next_row_group++) {
+		int64_t rows = pq_file_row_group_rows(f->pq, f->next_row_group);
+		if (rows <= 0)
+			continue;
+		if (f->skipped == NULL || !f->skipped[f->next_row_group])
+			return true;
+		f->rows_done += (uint64_t)rows;
+	}
+	return false;
 }
 
 /* The next row group's raw batch: from the reader, or an empty batch carrying the row
  * count when every column comes from elsewhere. */
 static bool next_raw(struct scan_file *f, struct lk_batch **raw, struct lk_error *err)
 {
-	if (f->reader) {
-		if (!pq_reader_next(f->reader, raw, err))
-			return lk_error_prefix(err, "table %s, version %lld", f->plan->table->root,
-					       (long long)f->plan->version);
-		return true;
-	}
 	*raw = NULL;
-	while (f->next_row_group < f->end_row_group) {
-		int64_t rows = pq_file_row_group_rows(f->pq, f->next_row_group++);
-		if (rows <= 0)
-			continue;
+	if (!seek_row_group(f))
+		return true;
+	int64_t rows = pq_file_row_group_rows(f->pq, f->next_row_group++);
+	if (f->reader == NULL) {
 		*raw = lk_batch_new(0);
 		(*raw)->n_rows = (size_t)rows;
-		break;
+		return true;
 	}
+	if (!pq_reader_next(f->reader, raw, err))
+		return lk_error_prefix(err, "table %s, version %lld", f->plan->table->root,
+				       (long long)f->plan->version);
 	return true;
 }
 

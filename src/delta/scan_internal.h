@@ -57,6 +57,11 @@ struct scan_file *scan_file_open(const struct scan_plan *plan, const char *path,
 /* Reads only row groups first .. first + count - 1 of the file (call before the first
  * scan_file_next); row positions for deletion vectors stay those of the whole file. */
 void scan_file_set_row_groups(struct scan_file *file, size_t first, size_t count);
+/* Leaves out the row groups (not yet read) whose _change_type the file's Parquet statistics
+ * prove to be change_type in every row; they are never read, but their rows still count
+ * for row positions. Does nothing unless the file's _change_type string column is read
+ * (read_change_type). Call before scan_file_next reaches them. */
+void scan_file_skip_change_type(struct scan_file *file, const char *change_type);
 /* The next row group as a batch of the plan's targets; *first_row receives the physical
  * position of its first row in the file (for deletion vectors). *out = NULL at the end. */
 bool scan_file_next(struct scan_file *file, struct lk_batch **out, uint64_t *first_row,

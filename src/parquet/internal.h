@@ -159,6 +159,22 @@ struct pq_schema_element {
 	struct pq_logical logical;
 };
 
+enum {
+	PQ_STATS_MAX_VALUE_BYTES = 64, /* longer statistics values are dropped, never kept */
+};
+
+/* What the reader keeps of a column chunk's Statistics: the null count, and the bounds
+ * (copied) when they fit PQ_STATS_MAX_VALUE_BYTES. The bounds are min_value/max_value when
+ * the footer has either, else the deprecated min/max, whose sort order is unknown. */
+struct pq_chunk_stats {
+	bool has_null_count;
+	int64_t null_count;
+	bool deprecated;          /* min/max come from the deprecated fields 1 and 2 */
+	bool declared_inexact;    /* is_min_value_exact or is_max_value_exact is false */
+	uint8_t *min, *max;       /* NULL when absent or too long */
+	size_t min_len, max_len;
+};
+
 struct pq_column_meta {
 	int32_t type;
 	int32_t codec;
@@ -168,6 +184,7 @@ struct pq_column_meta {
 	int64_t data_page_offset;
 	bool has_dictionary_page_offset;
 	int64_t dictionary_page_offset;
+	struct pq_chunk_stats stats;
 };
 
 struct pq_column_chunk {

@@ -21,6 +21,14 @@ tests_unit_test_parquet_reader_CFLAGS = $(LK_TEST_CFLAGS)
 tests_unit_test_parquet_reader_LDADD = $(LK_TEST_LIBS)
 TESTS += tests/unit/test_parquet_reader
 
+# Column chunk statistics and row group skipping, on files from the writer and built by hand.
+check_PROGRAMS += tests/unit/test_parquet_stats
+tests_unit_test_parquet_stats_SOURCES = tests/unit/test_parquet_stats.c \
+	tests/unit/test_parquet_builder.h
+tests_unit_test_parquet_stats_CFLAGS = $(LK_TEST_CFLAGS)
+tests_unit_test_parquet_stats_LDADD = $(LK_TEST_LIBS)
+TESTS += tests/unit/test_parquet_stats
+
 # Encodings and codecs; the BROTLI test compresses with libbrotlienc (from libbrotli-dev,
 # the package that provides the decoder the reader links).
 check_PROGRAMS += tests/unit/test_parquet_encoding

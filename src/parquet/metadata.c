@@ -1,6 +1,7 @@
 /* parquet/metadata.c: parses the footer (FileMetaData with its schema elements, row groups,
- * column chunks and key-value metadata) and page headers from Thrift compact bytes into the
- * plain structs of internal.h. Fields the reader does not use are skipped. */
+ * column chunks with their statistics, and key-value metadata) and page headers from Thrift
+ * compact bytes into the plain structs of internal.h. Fields the reader does not use are
+ * skipped. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -158,6 +159,100 @@ static bool parse_schema_element(struct pq_thrift *t, uint8_t outer,
 	return more == 0;
 }
 
+/* One binary field of Statistics, pointing into the footer until it is kept or dropped. */
+struct stats_bound {
+	const uint8_t *data;
+	size_t len;
+	bool present;
+};
+
+/* Statistics as read, before stats_keep() picks what is kept. */
+struct raw_stats {
+	struct stats_bound max, min, max_value, min_value;
+	bool has_null_count;
+	int64_t null_count;
+	bool inexact;
+};
+
+static bool parse_stats_bound(struct pq_thrift *t, uint8_t type, struct stats_bound *b)
+{
+	b->present = true;
+	return pq_thrift_binary(t, type, &b->data, &b->len);
+}
+
+/* is_max_value_exact / is_min_value_exact: only a false one matters. */
+static bool parse_stats_exact(struct pq_thrift *t, uint8_t type, struct raw_stats *raw)
+{
+	bool exact;
+	if (!pq_thrift_bool(t, type, &exact))
+		return false;
+	raw->inexact = raw->inexact || !exact;
+	return true;
+}
+
+/* A copy of the bound, or NULL when it is absent or longer than PQ_STATS_MAX_VALUE_BYTES. */
+static uint8_t *stats_bound_copy(const struct stats_bound *b, size_t *len)
+{
+	*len = 0;
+	if (!b->present || b->len > PQ_STATS_MAX_VALUE_BYTES)
+		return NULL;
+	uint8_t *copy = xmalloc(b->len ? b->len : 1);
+	memcpy(copy, b->data, b->len);
+	*len = b->len;
+	return copy;
+}
+
+static void stats_clear(struct pq_chunk_stats *s)
+{
+	free(s->min);
+	free(s->max);
+	memset(s, 0, sizeof *s);
+}
+
+/* Keeps the null count and one pair of bounds: min_value/max_value when either is there
+ * (the deprecated pair may disagree with them: old writers compared bytes as signed). */
+static void stats_keep(const struct raw_stats *raw, struct pq_chunk_stats *out)
+{
+	stats_clear(out); /* a footer may repeat the field: the last one counts */
+	bool current = raw->min_value.present || raw->max_value.present;
+	out->has_null_count = raw->has_null_count;
+	out->null_count = raw->null_count;
+	out->deprecated = !current;
+	out->declared_inexact = raw->inexact;
+	out->min = stats_bound_copy(current ? &raw->min_value : &raw->min, &out->min_len);
+	out->max = stats_bound_copy(current ? &raw->max_value : &raw->max, &out->max_len);
+}
+
+static bool parse_statistics(struct pq_thrift *t, uint8_t outer, struct pq_chunk_stats *stats)
+{
+	if (!pq_thrift_struct_begin(t, outer))
+		return false;
+	struct raw_stats raw = { 0 };
+	FIELD_LOOP_BEGIN {
+		bool ok;
+		switch (id) {
+		case 1: ok = parse_stats_bound(t, type, &raw.max); break;
+		case 2: ok = parse_stats_bound(t, type, &raw.min); break;
+		case 3:
+			ok = pq_thrift_int(t, type, &raw.null_count);
+			raw.has_null_count = true;
+			break;
+		case 5: ok = parse_stats_bound(t, type, &raw.max_value); break;
+		case 6: ok = parse_stats_bound(t, type, &raw.min_value); break;
+		case 7:
+		case 8: ok = parse_stats_exact(t, type, &raw); break;
+		default: ok = pq_thrift_skip(t, type); break;
+		}
+		if (!ok)
+			return false;
+	}
+	pq_thrift_struct_end(t);
+	if (more != 0)
+		return false;
+	stats_keep(&raw, stats);
+	return true;
+}
+
 static bool parse_column_meta(struct pq_thrift *t, uint8_t outer, struct pq_column_meta *cm)
 {
 	if (!pq_thrift_struct_begin(t, outer))
@@ -175,6 +270,7 @@ static bool parse_column_meta(struct pq_thrift *t, uint8_t outer, struct pq_colu
 			ok = pq_thrift_int(t, type, &cm->dictionary_page_offset);
 			cm->has_dictionary_page_offset = true;
 			break;
+		case 12: ok = parse_statistics(t, type, &cm->stats); break;
 		default: ok = pq_thrift_skip(t, type); break;
 		}
 		if (!ok)
@@ -340,8 +436,12 @@ void pq_meta_free(struct pq_file_meta *meta)
 	for (size_t i = 0; i < meta->n_schema; i++)
 		free(meta->schema[i].name);
 	free(meta->schema);
-	for (size_t i = 0; i < meta->n_row_groups; i++)
-		free(meta->row_groups[i].columns);
+	for (size_t i = 0; i < meta->n_row_groups; i++) {
+		struct pq_row_group *rg = &meta->row_groups[i];
+		for (size_t c = 0; c < rg->n_columns; c++)
+			stats_clear(&rg->columns[c].meta.stats);
+		free(rg->columns);
+	}
 	free(meta->row_groups);
 	for (size_t i = 0; i < meta->n_kv; i++) {
 		free(meta->kv[i].key);

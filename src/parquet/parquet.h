@@ -1,6 +1,7 @@
 /* parquet/parquet.h: the streaming Parquet reader.
  *
- * pq_file_open() reads and checks a file's footer (schema, row groups, key-value metadata);
+ * pq_file_open() reads and checks a file's footer (schema, row groups, key-value metadata,
+ * the small part of column chunk statistics: null counts and bounds of up to 64 bytes);
  * pq_reader_open() picks the columns to read; pq_reader_next() then yields one struct
  * lk_batch per row group, in file order, with the columns in projection order. Values follow
  * batch/batch.h's storage rules (timestamps in µs, INT96 converted, FLOAT16 widened to float,
@@ -111,6 +112,18 @@ const struct pq_schema_node *pq_file_find(const struct pq_file *file, const char
 size_t pq_file_kv_count(const struct pq_file *file);
 bool pq_file_kv(const struct pq_file *file, size_t index, const char **key, const char **value);
 
+/* True only when the footer's statistics PROVE that every entry of leaf column leaf_index in
+ * row group row_group is non-null and equal to value: null_count present and 0, and min and
+ * max both present, equal to value byte for byte (value as PLAIN stores it: a BYTE_ARRAY's
+ * bytes without the length, an INT32 as 4 little-endian bytes, ...) and not declared
+ * inexact. Anything missing or unusable answers false: no statistics, bounds longer than 64
+ * bytes (the reader keeps no longer ones), out-of-range indexes, leaves inside a list or map,
+ * floating-point leaves (NaN and -0.0 are left out of min and max), and the deprecated
+ * min/max of writers known to get them wrong (parquet-mr before 1.8.0). For skipping row
+ * groups without reading them; never for deciding what a value is. */
+bool pq_file_chunk_all_equal(const struct pq_file *file, size_t row_group, size_t leaf_index,
+			     const void *value, size_t len);
+
 enum {
 	PQ_DEFAULT_MAX_BATCH_BYTES = 1 << 30, /* 1 GiB per row group of projected columns */
 };
@@ -129,6 +142,10 @@ void pq_reader_set_max_batch_bytes(struct pq_reader *reader, size_t max_bytes);
  * next pq_reader_next() reads row group `first`. For splitting one big file between
  * workers. */
 void pq_reader_set_row_groups(struct pq_reader *reader, size_t first, size_t count);
+/* Leaves row group row_group out: pq_reader_next() passes over it as over an empty one.
+ * Call before pq_reader_next() reaches it (an index out of range is ignored); combines with
+ * pq_reader_set_row_groups() in either order. */
+void pq_reader_skip_row_group(struct pq_reader *reader, size_t row_group);
 /* Reads the next row group. Sets *out to a new batch, or to NULL at the end (returns true).
  * Row groups without rows are skipped. Returns false with *err filled on failure. */
 bool pq_reader_next(struct pq_reader *reader, struct lk_batch **out, struct lk_error *err);

@@ -1,7 +1,8 @@
-/* parquet/reader.c: opens a Parquet file (magic, footer, schema tree), resolves a
- * projection to schema nodes, and reads row group after row group into batches: it decodes
- * the projected leaf columns (column.c) and assembles each projected field (assemble.c),
- * under the batch's byte cap. The file is mapped read-only; batches copy what they keep. */
+/* parquet/reader.c: opens a Parquet file (magic, footer, schema tree), answers what the
+ * footer's statistics prove, resolves a projection to schema nodes, and reads row group after
+ * row group into batches: it decodes the projected leaf columns (column.c) and assembles each
+ * projected field (assemble.c), under the batch's byte cap. The file is mapped read-only;
+ * batches copy what they keep. */
 #include "config.h"
 
 #include <errno.h>
@@ -29,6 +30,7 @@ struct pq_file {
 	struct pq_schema_node *root;
 	struct pq_schema_node **leaves;
 	size_t n_leaves;
+	bool deprecated_stats_trusted; /* the writer is not known to get min/max wrong */
 };
 
 struct pq_reader {
@@ -39,8 +41,29 @@ struct pq_reader {
 	bool *leaf_wanted;     /* by leaf index */
 	size_t next_row_group;
 	size_t end_row_group;   /* one past the last row group to read */
+	bool *skipped;          /* by row group; NULL until one is skipped */
 	size_t max_batch_bytes;
 };
+
+/* PARQUET-251: parquet-mr before 1.8.0 could write wrong deprecated min/max for binary
+ * columns (buffers reused under them), so equal bounds from it prove nothing. */
+static bool deprecated_stats_trusted(const char *created_by)
+{
+	static const char PARQUET_MR[] = "parquet-mr version ";
+	size_t prefix = sizeof PARQUET_MR - 1;
+	if (created_by == NULL || strncmp(created_by, PARQUET_MR, prefix) != 0)
+		return true;
+	const char *major_text = created_by + prefix;
+	char *end;
+	long major = strtol(major_text, &end, 10);
+	if (end == major_text || *end != '.')
+		return false;
+	const char *minor_text = end + 1;
+	long minor = strtol(minor_text, &end, 10);
+	if (end == minor_text)
+		return false;
+	return major > 1 || (major == 1 && minor >= 8);
+}
 
 static bool check_file(struct pq_file *f, struct lk_error *err)
 {
@@ -71,6 +94,7 @@ static bool check_file(struct pq_file *f, struct lk_error *err)
 				    f->path);
 	if (!pq_schema_build(&f->meta, &f->root, &f->leaves, &f->n_leaves, err))
 		return lk_error_prefix(err, "%s", f->path);
+	f->deprecated_stats_trusted = deprecated_stats_trusted(f->meta.created_by);
 	for (size_t i = 0; i < f->meta.n_row_groups; i++) {
 		const struct pq_row_group *rg = &f->meta.row_groups[i];
 		if (rg->n_columns != f->n_leaves)
@@ -176,6 +200,40 @@ bool pq_file_kv(const struct pq_file *f, size_t index, const char **key, const c
 	*key = f->meta.kv[index].key;
 	*value = f->meta.kv[index].value;
 	return true;
+}
+
+/* NaN and -0.0 stay out of min and max, so equal bounds prove nothing for floating point. */
+static bool leaf_is_floating(const struct pq_schema_node *leaf)
+{
+	return leaf->physical == PQ_FLOAT || leaf->physical == PQ_DOUBLE ||
+	       leaf->logical_type == PQ_LT_FLOAT16;
+}
+
+static bool bound_equals(const uint8_t *bound, size_t bound_len, const void *value, size_t len)
+{
+	return bound != NULL && bound_len == len && (len == 0 || memcmp(bound, value, len) == 0);
+}
+
+bool pq_file_chunk_all_equal(const struct pq_file *f, size_t row_group, size_t leaf_index,
+			     const void *value, size_t len)
+{
+	if (row_group >= f->meta.n_row_groups || leaf_index >= f->n_leaves)
+		return false;
+	const struct pq_schema_node *leaf = f->leaves[leaf_index];
+	if (leaf->max_rep > 0 || leaf_is_floating(leaf))
+		return false;
+	const struct pq_column_chunk *chunk = &f->meta.row_groups[row_group].columns[leaf_index];
+	const struct pq_chunk_stats *s = &chunk->meta.stats;
+	if (!chunk->has_meta || chunk->encrypted || chunk->external)
+		return false;
+	if (!s->has_null_count || s->null_count != 0 || s->declared_inexact)
+		return false;
+	if (s->deprecated && !f->deprecated_stats_trusted)
+		return false;
+	/* min == max proves equality whatever the sort order, so the deprecated pair is good
+	 * for this test too. */
+	return bound_equals(s->min, s->min_len, value, len) &&
+	       bound_equals(s->max, s->max_len, value, len);
 }
 
 static const struct pq_schema_node *find_child(const struct pq_schema_node *n, const char *name,
@@ -295,6 +353,16 @@ void pq_reader_set_row_groups(struct pq_reader *r, size_t first, size_t count)
 	r->end_row_group = count < n - r->next_row_group ? r->next_row_group + count : n;
 }
 
+void pq_reader_skip_row_group(struct pq_reader *r, size_t row_group)
+{
+	size_t n = r->file->meta.n_row_groups;
+	if (row_group >= n)
+		return;
+	if (r->skipped == NULL)
+		r->skipped = xcalloc(n, sizeof *r->skipped);
+	r->skipped[row_group] = true;
+}
+
 void pq_reader_set_max_batch_bytes(struct pq_reader *r, size_t max_bytes)
 {
 	r->max_batch_bytes = max_bytes;
@@ -309,6 +377,7 @@ void pq_reader_close(struct pq_reader *r)
 	free(r->names);
 	free(r->roots);
 	free(r->leaf_wanted);
+	free(r->skipped);
 	free(r);
 }
 
@@ -348,7 +417,8 @@ bool pq_reader_next(struct pq_reader *r, struct lk_batch **out, struct lk_error 
 	*out = NULL;
 	struct pq_file *f = r->file;
 	while (r->next_row_group < r->end_row_group &&
-	       f->meta.row_groups[r->next_row_group].num_rows == 0)
+	       (f->meta.row_groups[r->next_row_group].num_rows == 0 ||
+		(r->skipped != NULL && r->skipped[r->next_row_group])))
 		r->next_row_group++;
 	if (r->next_row_group >= r->end_row_group)
 		return true;

@@ -289,14 +289,17 @@ static inline bool sf_scan_all(struct fx *fx, int64_t version, const char *const
 	return ok;
 }
 
-static inline bool sf_changes_all(struct fx *fx, int64_t start, int64_t end,
-				  const char *const *columns, size_t n_columns,
-				  struct sf_rows *rows, struct lk_error *err)
+/* The change feed start..end; with skip_preimages, through delta_changes_skip_preimages. */
+static inline bool sf_changes_read(struct fx *fx, int64_t start, int64_t end,
+				   const char *const *columns, size_t n_columns,
+				   bool skip_preimages, struct sf_rows *rows, struct lk_error *err)
 {
 	memset(rows, 0, sizeof *rows);
 	struct delta_table *t = delta_table_open(fx->root, err);
 	struct delta_changes *ch = t ? delta_changes_open(t, start, end, columns, n_columns, err)
 				     : NULL;
+	if (ch && skip_preimages)
+		delta_changes_skip_preimages(ch);
 	struct lk_buf out = LK_BUF_INIT;
 	bool ok = ch != NULL;
 	for (struct lk_batch *b; ok;) {
@@ -310,6 +313,13 @@ static inline bool sf_changes_all(struct fx *fx, int64_t start, int64_t end,
 	delta_changes_close(ch);
 	delta_table_free(t);
 	return ok;
+}
+
+static inline bool sf_changes_all(struct fx *fx, int64_t start, int64_t end,
+				  const char *const *columns, size_t n_columns,
+				  struct sf_rows *rows, struct lk_error *err)
+{
+	return sf_changes_read(fx, start, end, columns, n_columns, false, rows, err);
 }
 
 /* true when line (without its newline) is one of the rendered rows. */

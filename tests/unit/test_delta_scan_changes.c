@@ -2,7 +2,8 @@
  * rows of cdc files (with partition values from the cdc action), inserts and deletes inferred
  * from add/remove minus their DVs, per-row DV differences, dataChange=false, batches never
  * spanning versions, commit timestamps (in-commit or file time), additive schema changes,
- * and each error code the engine acts on. */
+ * each error code the engine acts on, and leaving out row groups of pre-images only
+ * (delta_changes_skip_preimages). */
 #include "config.h"
 
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "delta/writer.h"
 #include "tests/delta/scan_fixture.h"
 
 #define PROTOCOL_1_4 "{\"protocol\":{\"minReaderVersion\":1,\"minWriterVersion\":4}}"
@@ -124,24 +126,31 @@ static void test_changes_add_and_remove_become_inserts_and_deletes_minus_dv(void
 	fx_cleanup(&fx);
 }
 
+/* Version 0 adds a.parquet (10..13); version 1 sets a DV on rows 1, 2; version 2 moves it
+ * to rows 2, 3. */
+static void create_dv_update_table(struct fx *fx)
+{
+	int64_t ids[] = { 10, 11, 12, 13 };
+	sf_write_longs(fx, "a.parquet", "id", ids, 4);
+	uint64_t old_rows[] = { 1, 2 }, new_rows[] = { 2, 3 };
+	const char *old_dv = sf_dv_inline(fx, old_rows, 2);
+	const char *new_dv = sf_dv_inline(fx, new_rows, 2);
+	fx_commit(fx, 0, sf_protocol(fx, 3, 7, "['deletionVectors']",
+				     "['deletionVectors','changeDataFeed']"),
+		  sf_metadata(fx, SCHEMA_ID, NULL, CDF_ON), sf_add(fx, "a.parquet", NULL, NULL),
+		  NULL);
+	fx_commit(fx, 1, sf_remove(fx, "a.parquet", NULL, NULL),
+		  sf_add(fx, "a.parquet", NULL, old_dv), NULL);
+	fx_commit(fx, 2, sf_remove(fx, "a.parquet", NULL, old_dv),
+		  sf_add(fx, "a.parquet", NULL, new_dv), NULL);
+}
+
 static void test_changes_dv_update_yields_per_row_differences(void **state)
 {
 	(void)state;
 	struct fx fx;
 	fx_init(&fx);
-	int64_t ids[] = { 10, 11, 12, 13 };
-	sf_write_longs(&fx, "a.parquet", "id", ids, 4);
-	uint64_t old_rows[] = { 1, 2 }, new_rows[] = { 2, 3 };
-	const char *old_dv = sf_dv_inline(&fx, old_rows, 2);
-	const char *new_dv = sf_dv_inline(&fx, new_rows, 2);
-	fx_commit(&fx, 0, sf_protocol(&fx, 3, 7, "['deletionVectors']",
-				      "['deletionVectors','changeDataFeed']"),
-		  sf_metadata(&fx, SCHEMA_ID, NULL, CDF_ON), sf_add(&fx, "a.parquet", NULL, NULL),
-		  NULL);
-	fx_commit(&fx, 1, sf_remove(&fx, "a.parquet", NULL, NULL),
-		  sf_add(&fx, "a.parquet", NULL, old_dv), NULL);
-	fx_commit(&fx, 2, sf_remove(&fx, "a.parquet", NULL, old_dv),
-		  sf_add(&fx, "a.parquet", NULL, new_dv), NULL);
+	create_dv_update_table(&fx);
 	struct sf_rows rows;
 	changes_ok(&fx, 1, 2, ID_VERSION, 3, &rows);
 	assert_int_equal(rows.n_rows, 4);
@@ -359,6 +368,151 @@ static void test_changes_unknown_column_is_not_found(void **state)
 	fx_cleanup(&fx);
 }
 
+/* ---- leaving out pre-images ------------------------------------------------------------ */
+
+enum { CDC_ROW_GROUP_ROWS = 3 };
+
+/* The change feed start..end with pre-images left out where the statistics allow. */
+static void changes_skipping_preimages(struct fx *fx, int64_t start, int64_t end,
+				       struct sf_rows *rows)
+{
+	struct lk_error err = LK_ERROR_INIT;
+	if (!sf_changes_read(fx, start, end, ID_VERSION, 3, true, rows, &err))
+		fail_msg("change feed failed: %s", err.message);
+}
+
+/* The rows of text that are not update pre-images, in order. */
+static char *without_preimages(const char *text)
+{
+	struct lk_buf out = LK_BUF_INIT;
+	for (const char *p = text ? text : ""; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+		char *line = strndup(p, len);
+		if (strstr(line, "\"update_preimage\"") == NULL)
+			lk_buf_append(&out, p, len);
+		free(line);
+		p += len;
+	}
+	return lk_buf_detach(&out);
+}
+
+static void must_ok(bool ok, const struct lk_error *err)
+{
+	if (!ok)
+		fail_msg("%s", err->message);
+}
+
+static struct lk_batch *id_change_batch(const int64_t *ids, const char *const *types, size_t n)
+{
+	struct lk_batch *b = lk_batch_new(2);
+	b->n_rows = n;
+	sf_col_int(b, 0, "id", LK_TYPE_INT64, ids, NULL);
+	sf_col_str(b, 1, "_change_type", types);
+	return b;
+}
+
+/* With the writer, CDC_ROW_GROUP_ROWS rows per row group:
+ *   version 1 adds ids 1..5 (inserts from the add);
+ *   version 2 writes one cdc file of four row groups:
+ *     pre-images of 1, 2, 3 | post-images of 1, 2, 3 | pre 4, post 4, delete 5 | insert 6;
+ *   version 3 removes version 1's file (deletes from the remove). */
+static void create_preimage_table(struct fx *fx)
+{
+	struct lk_error err = LK_ERROR_INIT;
+	struct delta_property cdf = { .key = "delta.enableChangeDataFeed", .value = "true" };
+	struct delta_table_spec spec = { .schema_json = "{\"type\":\"struct\",\"fields\":[{\"name\":"
+							"\"id\",\"type\":\"long\",\"nullable\":true,"
+							"\"metadata\":{}}]}",
+					 .properties = &cdf, .n_properties = 1 };
+	struct delta_writer_options opts = { .no_fsync = true,
+					     .row_group_rows = CDC_ROW_GROUP_ROWS };
+	char log[128];
+	snprintf(log, sizeof log, "%s/_delta_log", fx->root);
+	rmdir(log); /* fx_init's empty log: the writer creates the table itself */
+	struct delta_writer *w = delta_writer_create(fx->root, &spec, &opts, &err);
+	must_ok(w != NULL, &err);
+
+	struct delta_commit *c = delta_commit_begin(w, &err);
+	int64_t ids[] = { 1, 2, 3, 4, 5 };
+	struct lk_batch *b = lk_batch_new(1);
+	b->n_rows = 5;
+	sf_col_int(b, 0, "id", LK_TYPE_INT64, ids, NULL);
+	const char *added;
+	must_ok(c && delta_commit_add(c, b, NULL, &added, &err), &err);
+	char *added_path = strdup(added);
+	lk_batch_free(b);
+	must_ok(delta_commit_finish(c, "WRITE", NULL, &err), &err);
+
+	c = delta_commit_begin(w, &err);
+	int64_t change_ids[] = { 1, 2, 3, 1, 2, 3, 4, 4, 5, 6 };
+	const char *types[] = { "update_preimage", "update_preimage", "update_preimage",
+				"update_postimage", "update_postimage", "update_postimage",
+				"update_preimage", "update_postimage", "delete", "insert" };
+	b = id_change_batch(change_ids, types, 10);
+	must_ok(c && delta_commit_add_cdc(c, b, NULL, &err), &err);
+	lk_batch_free(b);
+	must_ok(delta_commit_finish(c, "MERGE", NULL, &err), &err);
+
+	c = delta_commit_begin(w, &err);
+	must_ok(c && delta_commit_remove(c, added_path, &err), &err);
+	must_ok(delta_commit_finish(c, "DELETE", NULL, &err), &err);
+	free(added_path);
+	delta_writer_close(w);
+}
+
+static void test_skip_preimages_leaves_out_row_groups_of_pre_images_only(void **state)
+{
+	(void)state;
+	struct fx fx;
+	fx_init(&fx);
+	create_preimage_table(&fx);
+	struct sf_rows all, skipped;
+	changes_ok(&fx, 1, 3, ID_VERSION, 3, &all);
+	changes_skipping_preimages(&fx, 1, 3, &skipped);
+	/* Without the option, every pre-image comes. */
+	assert_int_equal(all.n_rows, 5 + 10 + 5);
+	assert_row_starts(&all, "{\"id\":2,\"_change_type\":\"update_preimage\",\"_commit_version\":2}");
+	/* With it, the first row group of the cdc file is never read... */
+	assert_int_equal(skipped.n_rows, all.n_rows - 3);
+	assert_int_equal(skipped.n_batches, all.n_batches - 1);
+	for (int64_t id = 1; id <= 3; id++) {
+		char line[128];
+		snprintf(line, sizeof line, "\"id\":%lld,\"_change_type\":\"update_preimage\"",
+			 (long long)id);
+		if (strstr(skipped.text, line))
+			fail_msg("pre-image of %lld read:\n%s", (long long)id, skipped.text);
+	}
+	/* ...but the pre-image of the mixed row group still comes. */
+	assert_row_starts(&skipped,
+			  "{\"id\":4,\"_change_type\":\"update_preimage\",\"_commit_version\":2}");
+	/* Everything else is the same rows in the same order. */
+	char *expected = without_preimages(all.text);
+	char *got = without_preimages(skipped.text);
+	assert_string_equal(got, expected);
+	free(expected);
+	free(got);
+	sf_rows_free(&all);
+	sf_rows_free(&skipped);
+	fx_cleanup(&fx);
+}
+
+static void test_skip_preimages_leaves_dv_changes_alone(void **state)
+{
+	(void)state;
+	struct fx fx;
+	fx_init(&fx);
+	create_dv_update_table(&fx);
+	struct sf_rows all, skipped;
+	changes_ok(&fx, 0, 2, ID_VERSION, 3, &all);
+	changes_skipping_preimages(&fx, 0, 2, &skipped);
+	assert_int_equal(all.n_rows, 8);
+	assert_string_equal(skipped.text, all.text);
+	sf_rows_free(&all);
+	sf_rows_free(&skipped);
+	fx_cleanup(&fx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -374,6 +528,8 @@ int main(void)
 		cmocka_unit_test(test_changes_cleaned_history_is_truncated),
 		cmocka_unit_test(test_changes_bad_ranges_are_invalid),
 		cmocka_unit_test(test_changes_unknown_column_is_not_found),
+		cmocka_unit_test(test_skip_preimages_leaves_out_row_groups_of_pre_images_only),
+		cmocka_unit_test(test_skip_preimages_leaves_dv_changes_alone),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

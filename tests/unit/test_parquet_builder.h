@@ -1,6 +1,6 @@
 /* tests/unit/test_parquet_builder.h: builds small Parquet files byte by byte for the reader's
  * unit tests: a Thrift compact-protocol writer, level and value encoders, and a one-row-group
- * file assembler that takes schema elements and pages. Written independently of the reader
+ * file assembler that takes schema elements, pages and optional chunk statistics. Written independently of the reader
  * (and of src/parquet/thrift_write.*) so that the tests check the reader against the format,
  * not against itself. Header-only: each test program includes it once. */
 #ifndef LK_TEST_PARQUET_BUILDER_H
@@ -292,12 +292,23 @@ struct pqb_page {
 	int level_encoding; /* data page v1 levels: 0 means RLE (3); 4 is BIT_PACKED */
 };
 
+/* A chunk's Statistics (ColumnMetaData field 12); NULL bounds are left out. */
+struct pqb_stats {
+	bool has_null_count;
+	int64_t null_count;
+	const char *max, *min;             /* the deprecated fields 1 and 2 */
+	const char *max_value, *min_value; /* fields 5 and 6 */
+	bool has_exact;                    /* fields 7 and 8, both `exact` */
+	bool exact;
+};
+
 struct pqb_chunk {
 	int physical;
 	int codec;          /* 0 uncompressed or 1 snappy */
 	int64_t num_values; /* levels in the chunk */
 	struct pqb_page pages[4];
 	size_t n_pages;
+	const struct pqb_stats *stats; /* NULL: no Statistics */
 };
 
 static inline void pqb_logical(struct tw *w, const struct pqb_element *e)
@@ -400,9 +411,31 @@ static inline void pqb_page(struct lk_buf *file, int codec, const struct pqb_pag
 	lk_buf_free(&payload);
 }
 
-/* One row group of n_rows; chunks[i] is leaf i. Frees the pages' bodies. */
-static inline void pqb_file(struct lk_buf *file, const struct pqb_element *schema, size_t n_schema,
-		     struct pqb_chunk *chunks, size_t n_chunks, int64_t n_rows)
+static inline void pqb_stats(struct tw *w, const struct pqb_stats *st)
+{
+	tw_struct_begin(w, 12);
+	if (st->max)
+		tw_string(w, 1, st->max);
+	if (st->min)
+		tw_string(w, 2, st->min);
+	if (st->has_null_count)
+		tw_i64(w, 3, st->null_count);
+	if (st->max_value)
+		tw_string(w, 5, st->max_value);
+	if (st->min_value)
+		tw_string(w, 6, st->min_value);
+	if (st->has_exact) {
+		tw_bool(w, 7, st->exact);
+		tw_bool(w, 8, st->exact);
+	}
+	tw_struct_end(w);
+}
+
+/* One row group of n_rows; chunks[i] is leaf i; created_by names the writer. Frees the
+ * pages' bodies. */
+static inline void pqb_file_by(struct lk_buf *file, const struct pqb_element *schema,
+			       size_t n_schema, struct pqb_chunk *chunks, size_t n_chunks,
+			       int64_t n_rows, const char *created_by)
 {
 	lk_buf_append(file, "PAR1", 4);
 	int64_t *offsets = xcalloc(n_chunks + 1, sizeof *offsets);
@@ -440,6 +473,8 @@ static inline void pqb_file(struct lk_buf *file, const struct pqb_element *schem
 		tw_i64(&w, 6, sizes[c]);
 		tw_i64(&w, 7, sizes[c]);
 		tw_i64(&w, 9, offsets[c]);
+		if (chunks[c].stats)
+			pqb_stats(&w, chunks[c].stats);
 		tw_struct_end(&w);
 		tw_struct_end(&w);
 	}
@@ -451,7 +486,7 @@ static inline void pqb_file(struct lk_buf *file, const struct pqb_element *schem
 	tw_string(&w, 1, "writer");
 	tw_string(&w, 2, "test");
 	tw_struct_end(&w);
-	tw_string(&w, 6, "lakesync test builder");
+	tw_string(&w, 6, created_by);
 	tw_struct_end(&w);
 	lk_buf_append(file, w.b.data, w.b.len);
 	enc_u32le(file, (uint32_t)w.b.len);
@@ -459,6 +494,13 @@ static inline void pqb_file(struct lk_buf *file, const struct pqb_element *schem
 	lk_buf_free(&w.b);
 	free(offsets);
 	free(sizes);
+}
+
+/* pqb_file_by() with created_by "lakesync test builder". */
+static inline void pqb_file(struct lk_buf *file, const struct pqb_element *schema, size_t n_schema,
+		     struct pqb_chunk *chunks, size_t n_chunks, int64_t n_rows)
+{
+	pqb_file_by(file, schema, n_schema, chunks, n_chunks, n_rows, "lakesync test builder");
 }
 
 #endif
