@@ -844,6 +844,19 @@ static void apply_abort(struct run *run, struct apply_state *st)
 	st->txn_open = false;
 }
 
+/* Ends an open transaction that staged nothing (the feed had no change for it): the COPY
+ * ends cleanly, so that the server logs no error, and the transaction rolls back. */
+static bool apply_discard(struct run *run, struct apply_state *st, struct lk_error *err)
+{
+	struct lk_buf trailer = LK_BUF_INIT;
+	pg_copy_end(&trailer);
+	bool ok = pg_copy_put(run->target, trailer.data, trailer.len, err) &&
+		  pg_copy_finish(run->target, err) && pg_exec(run->target, "ROLLBACK", err);
+	lk_buf_free(&trailer);
+	st->txn_open = !ok;
+	return ok;
+}
+
 /* The version (and its commit time) of a change batch; all its rows share them. */
 static bool batch_version(const struct lk_batch *b, int64_t *version, int64_t *commit_ts_us)
 {
@@ -989,7 +1002,9 @@ static bool run_incremental(struct run *run, struct delta_changes *changes, stru
 		encoder_free(&e);
 		return false;
 	}
-	bool ok = true;
+	/* The first transaction opens while the reader decodes the first batch: its statements
+	 * (column check, stage, COPY start) overlap with the decoding. */
+	bool ok = apply_begin(run, &st, err);
 	while (ok && !cancelled(run) && (ok = prefetch_next(&feed, &batch, err)) && batch) {
 		int64_t version, commit_ts;
 		if (!batch_version(batch, &version, &commit_ts)) {
@@ -1018,6 +1033,8 @@ static bool run_incremental(struct run *run, struct delta_changes *changes, stru
 	prefetch_stop(&feed);
 	if (ok && cancelled(run))
 		ok = lk_error_set(err, LK_ECANCELED, "cancelled");
+	if (ok && st.txn_open && st.version < 0)
+		ok = apply_discard(run, &st, err); /* no change came: nothing to apply */
 	if (ok && st.txn_open)
 		ok = apply_commit(run, &st, err);
 	if (!ok)
@@ -1089,6 +1106,8 @@ static bool run_sync(struct run *run, bool full_refresh, struct lk_error *err)
 					     "reloads the table with the new schema)");
 		return false;
 	}
+	/* Encoding drops update pre-images anyway; row groups of nothing else need not be read. */
+	delta_changes_skip_preimages(changes);
 	bool ok = run_incremental(run, changes, err);
 	delta_changes_close(changes);
 	return ok;

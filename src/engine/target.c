@@ -714,9 +714,14 @@ bool target_add_missing_columns(PGconn *conn, const struct target_table *t, size
 {
 	*added = 0;
 	const char *params[] = { t->schema, t->table };
+	/* pg_catalog, not information_schema: the same answer in a fraction of the time, on
+	 * the path of every incremental transaction */
 	PGresult *res = pg_query(conn,
-				 "SELECT column_name FROM information_schema.columns"
-				 " WHERE table_schema = $1 AND table_name = $2",
+				 "SELECT a.attname FROM pg_attribute a"
+				 " JOIN pg_class c ON c.oid = a.attrelid"
+				 " JOIN pg_namespace n ON n.oid = c.relnamespace"
+				 " WHERE n.nspname = $1 AND c.relname = $2"
+				 " AND a.attnum > 0 AND NOT a.attisdropped",
 				 2, params, err);
 	if (res == NULL)
 		return false;
