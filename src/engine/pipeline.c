@@ -35,7 +35,11 @@
 
 enum {
 	STATUS_INTERVAL_MS = 2000,   /* how often progress is written to the registry */
-	COPY_SLICE_ROWS = 8192,       /* rows encoded at a time into COPY data */
+	/* Rows encoded at a time into COPY data. The server takes in what the socket holds
+	 * while the next slice is encoded: a slice about the size of a local socket's send
+	 * buffer (~200 KiB of a typical row) keeps it busy, where 8192 rows (1.5 MiB) left it
+	 * idle a third of the time (bench/sync's staging: ~150 ms -> ~125 ms for 110k rows). */
+	COPY_SLICE_ROWS = 1024,
 };
 
 struct run {
