@@ -730,14 +730,13 @@ bool model_table_apply_update(struct model_table *t, const struct model_table *p
 
 /* ---- writing JSON -------------------------------------------------------------------- */
 
-static void add_str(cJSON *obj, const char *field, const char *value)
+void model_json_add_str(cJSON *obj, const char *field, const char *value)
 {
 	if (value)
 		cJSON_AddStringToObject(obj, field, value);
 }
 
-/* int64 as an exact JSON number (cJSON's doubles would round above 2^53). */
-static void add_i64(cJSON *obj, const char *field, int64_t value)
+void model_json_add_i64(cJSON *obj, const char *field, int64_t value)
 {
 	char text[24];
 	snprintf(text, sizeof text, "%" PRId64, value);
@@ -756,25 +755,25 @@ static void add_time(cJSON *obj, const char *field, int64_t us)
 static cJSON *spec_to_cjson(const struct model_spec *s)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_str(o, "source_table_full_name", s->source_table_full_name);
+	model_json_add_str(o, "source_table_full_name", s->source_table_full_name);
 	if (s->n_primary_key_columns) {
 		cJSON *pk = cJSON_AddArrayToObject(o, "primary_key_columns");
 		for (size_t i = 0; i < s->n_primary_key_columns; i++)
 			cJSON_AddItemToArray(pk, cJSON_CreateString(s->primary_key_columns[i]));
 	}
-	add_str(o, "timeseries_key", s->timeseries_key);
-	add_str(o, "scheduling_policy", model_policy_name(s->scheduling_policy));
+	model_json_add_str(o, "timeseries_key", s->timeseries_key);
+	model_json_add_str(o, "scheduling_policy", model_policy_name(s->scheduling_policy));
 	if (s->has_new_pipeline_spec) {
 		cJSON *nps = cJSON_AddObjectToObject(o, "new_pipeline_spec");
-		add_str(nps, "storage_catalog", s->storage_catalog);
-		add_str(nps, "storage_schema", s->storage_schema);
+		model_json_add_str(nps, "storage_catalog", s->storage_catalog);
+		model_json_add_str(nps, "storage_schema", s->storage_schema);
 	}
-	add_str(o, "existing_pipeline_id", s->existing_pipeline_id);
+	model_json_add_str(o, "existing_pipeline_id", s->existing_pipeline_id);
 	if (s->create_database_objects_if_missing >= 0)
 		cJSON_AddBoolToObject(o, "create_database_objects_if_missing",
 				      s->create_database_objects_if_missing);
-	add_str(o, "schedule", s->schedule);
-	add_str(o, "invalid_characters", s->invalid_characters);
+	model_json_add_str(o, "schedule", s->schedule);
+	model_json_add_str(o, "invalid_characters", s->invalid_characters);
 	return o;
 }
 
@@ -784,26 +783,26 @@ static cJSON *progress_to_cjson(const struct model_progress *p)
 	cJSON_AddNumberToObject(o, "estimated_completion_time_seconds",
 				p->estimated_completion_time_seconds);
 	if (p->latest_version_currently_processing >= 0)
-		add_i64(o, "latest_version_currently_processing",
+		model_json_add_i64(o, "latest_version_currently_processing",
 			p->latest_version_currently_processing);
 	cJSON_AddNumberToObject(o, "sync_progress_completion", p->sync_progress_completion);
-	add_i64(o, "synced_row_count", p->synced_row_count);
-	add_i64(o, "total_row_count", p->total_row_count);
+	model_json_add_i64(o, "synced_row_count", p->synced_row_count);
+	model_json_add_i64(o, "total_row_count", p->total_row_count);
 	return o;
 }
 
 static cJSON *status_to_cjson(const struct model_status *s)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_str(o, "detailed_state", model_state_name(s->detailed_state));
-	add_str(o, "message", s->message);
-	add_str(o, "pipeline_id", s->pipeline_id);
+	model_json_add_str(o, "detailed_state", model_state_name(s->detailed_state));
+	model_json_add_str(o, "message", s->message);
+	model_json_add_str(o, "pipeline_id", s->pipeline_id);
 	if (s->has_last_sync) {
 		cJSON *last = cJSON_AddObjectToObject(o, "last_sync");
 		add_time(last, "sync_start_timestamp", s->sync_start_us);
 		add_time(last, "sync_end_timestamp", s->sync_end_us);
 		cJSON *info = cJSON_AddObjectToObject(last, "delta_table_sync_info");
-		add_i64(info, "delta_commit_version", s->delta_commit_version);
+		model_json_add_i64(info, "delta_commit_version", s->delta_commit_version);
 		add_time(info, "delta_commit_timestamp", s->delta_commit_timestamp_us);
 	}
 	for (size_t i = 0; i < sizeof detail_fields / sizeof detail_fields[0]; i++) {
@@ -812,7 +811,7 @@ static cJSON *status_to_cjson(const struct model_status *s)
 			continue;
 		cJSON *d = cJSON_AddObjectToObject(o, f->name);
 		if (s->last_processed_commit_version >= 0)
-			add_i64(d, "last_processed_commit_version", s->last_processed_commit_version);
+			model_json_add_i64(d, "last_processed_commit_version", s->last_processed_commit_version);
 		add_time(d, "timestamp", s->detail_timestamp_us);
 		if (f->progress_field && s->progress.present)
 			cJSON_AddItemToObject(d, f->progress_field, progress_to_cjson(&s->progress));
@@ -823,16 +822,16 @@ static cJSON *status_to_cjson(const struct model_status *s)
 cJSON *model_table_to_cjson(const struct model_table *t)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_str(o, "name", t->name);
-	add_str(o, "database_instance_name", t->database_instance_name);
-	add_str(o, "logical_database_name", t->logical_database_name);
-	add_str(o, "effective_database_instance_name", t->effective_database_instance_name);
-	add_str(o, "effective_logical_database_name", t->effective_logical_database_name);
+	model_json_add_str(o, "name", t->name);
+	model_json_add_str(o, "database_instance_name", t->database_instance_name);
+	model_json_add_str(o, "logical_database_name", t->logical_database_name);
+	model_json_add_str(o, "effective_database_instance_name", t->effective_database_instance_name);
+	model_json_add_str(o, "effective_logical_database_name", t->effective_logical_database_name);
 	cJSON_AddItemToObject(o, "spec", spec_to_cjson(&t->spec));
 	if (t->has_status)
 		cJSON_AddItemToObject(o, "data_synchronization_status",
 				      status_to_cjson(&t->status));
-	add_str(o, "unity_catalog_provisioning_state", model_uc_state_name(t->uc_state));
+	model_json_add_str(o, "unity_catalog_provisioning_state", model_uc_state_name(t->uc_state));
 	return o;
 }
 

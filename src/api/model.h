@@ -144,6 +144,10 @@ bool model_table_apply_update(struct model_table *t, const struct model_table *p
 /* The object as JSON (caller frees with cJSON_Delete / free). */
 struct cJSON *model_table_to_cjson(const struct model_table *t);
 char *model_table_to_json(const struct model_table *t, bool pretty);
+/* Helpers for the API's JSON, shared with api/view.c: a string member (none for NULL), and
+ * an int64 member as an exact JSON number (cJSON's doubles would round above 2^53). */
+void model_json_add_str(struct cJSON *obj, const char *key, const char *value);
+void model_json_add_i64(struct cJSON *obj, const char *key, int64_t value);
 /* The spec alone, as stored by the registry, and back. */
 char *model_spec_to_json(const struct model_spec *spec);
 bool model_spec_parse(const char *json, struct model_spec *out, struct lk_error *err);

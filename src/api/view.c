@@ -28,25 +28,11 @@ static const double JSON_EXACT_INT_MAX = 9007199254740992.0;
 
 /* ---- writing ----------------------------------------------------------------------------- */
 
-static void add_str(cJSON *obj, const char *key, const char *value)
-{
-	if (value)
-		cJSON_AddStringToObject(obj, key, value);
-}
-
-/* int64 as an exact JSON number (cJSON's doubles would round above 2^53). */
-static void add_i64(cJSON *obj, const char *key, int64_t value)
-{
-	char text[24];
-	snprintf(text, sizeof text, "%" PRId64, value);
-	cJSON_AddRawToObject(obj, key, text);
-}
-
 /* Omitted when unknown (-1). */
 static void add_known(cJSON *obj, const char *key, int64_t value)
 {
 	if (value >= 0)
-		add_i64(obj, key, value);
+		model_json_add_i64(obj, key, value);
 }
 
 static void add_time(cJSON *obj, const char *key, int64_t us)
@@ -293,7 +279,7 @@ static cJSON *table_view_to_cjson(const struct table_view *v)
 	cJSON_AddBoolToObject(engine, "queued", v->queued);
 	cJSON_AddBoolToObject(engine, "running", v->running);
 	cJSON_AddBoolToObject(engine, "held_elsewhere", v->held_elsewhere);
-	add_i64(engine, "consecutive_failures", v->failures);
+	model_json_add_i64(engine, "consecutive_failures", v->failures);
 	return o;
 }
 
@@ -367,20 +353,20 @@ bool view_dashboard_from_cjson(const cJSON *json, struct table_view **views, siz
 static cJSON *run_to_cjson(const struct registry_run *run)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_i64(o, "run_id", run->id);
+	model_json_add_i64(o, "run_id", run->id);
 	add_upper(o, "kind", registry_run_kind_name(run->kind));
 	add_time(o, "start_time", run->started_us);
 	if (run->ended_us != 0)
 		add_time(o, "end_time", run->ended_us);
 	add_known(o, "from_version", run->from_version);
 	add_known(o, "to_version", run->to_version);
-	add_i64(o, "rows_inserted", run->rows_inserted);
-	add_i64(o, "rows_updated", run->rows_updated);
-	add_i64(o, "rows_deleted", run->rows_deleted);
-	add_i64(o, "rows_skipped", run->rows_skipped);
+	model_json_add_i64(o, "rows_inserted", run->rows_inserted);
+	model_json_add_i64(o, "rows_updated", run->rows_updated);
+	model_json_add_i64(o, "rows_deleted", run->rows_deleted);
+	model_json_add_i64(o, "rows_skipped", run->rows_skipped);
 	add_upper(o, "outcome", registry_outcome_name(run->outcome));
-	add_str(o, "message", run->message);
-	add_str(o, "engine", run->engine);
+	model_json_add_str(o, "message", run->message);
+	model_json_add_str(o, "engine", run->engine);
 	return o;
 }
 
@@ -449,10 +435,10 @@ bool view_runs_from_cjson(const cJSON *json, struct registry_run **runs, size_t 
 static cJSON *event_to_cjson(const struct registry_event *event)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_i64(o, "event_id", event->id);
+	model_json_add_i64(o, "event_id", event->id);
 	add_time(o, "time", event->at_us);
 	cJSON_AddStringToObject(o, "level", event->level);
-	add_str(o, "message", event->message);
+	model_json_add_str(o, "message", event->message);
 	return o;
 }
 
@@ -533,9 +519,9 @@ bool view_names_from_cjson(const cJSON *json, struct catalog_list *out, struct l
 static cJSON *preview_column_to_cjson(const struct manage_preview_column *c)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_str(o, "name", c->name);
-	add_str(o, "source_type", c->source_type);
-	add_str(o, "target_type", c->target_type);
+	model_json_add_str(o, "name", c->name);
+	model_json_add_str(o, "source_type", c->source_type);
+	model_json_add_str(o, "target_type", c->target_type);
 	cJSON_AddBoolToObject(o, "nullable", c->nullable);
 	cJSON_AddBoolToObject(o, "suggested_key", c->suggested_key);
 	return o;
@@ -544,19 +530,19 @@ static cJSON *preview_column_to_cjson(const struct manage_preview_column *c)
 cJSON *view_preview_to_cjson(const char *source_full_name, const struct manage_preview *p)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_str(o, "source_table_full_name", source_full_name);
-	add_str(o, "storage_location", p->source_root);
+	model_json_add_str(o, "source_table_full_name", source_full_name);
+	model_json_add_str(o, "storage_location", p->source_root);
 	add_known(o, "version", p->version);
 	add_time(o, "commit_time", p->commit_timestamp_ms * 1000);
 	cJSON_AddBoolToObject(o, "change_data_feed_enabled", p->cdf_enabled);
-	add_str(o, "enable_cdf_sql", p->enable_cdf_sql);
+	model_json_add_str(o, "enable_cdf_sql", p->enable_cdf_sql);
 	cJSON *columns = cJSON_AddArrayToObject(o, "columns");
 	for (size_t i = 0; i < p->n_columns; i++)
 		cJSON_AddItemToArray(columns, preview_column_to_cjson(&p->columns[i]));
-	add_i64(o, "unsupported_column_count", (int64_t)p->n_unsupported);
+	model_json_add_i64(o, "unsupported_column_count", (int64_t)p->n_unsupported);
 	cJSON_AddItemToObject(o, "partition_columns",
 			      string_array(p->partition_columns, p->n_partition_columns));
-	add_i64(o, "file_count", p->n_files);
+	model_json_add_i64(o, "file_count", p->n_files);
 	add_known(o, "row_estimate", p->row_estimate);
 	return o;
 }
@@ -622,8 +608,8 @@ bool view_preview_from_cjson(const cJSON *json, struct manage_preview *out,
 static cJSON *branch_to_cjson(const struct conf_branch *b)
 {
 	cJSON *o = cJSON_CreateObject();
-	add_str(o, "name", b->name);
-	add_str(o, "default_database", b->default_database);
+	model_json_add_str(o, "name", b->name);
+	model_json_add_str(o, "default_database", b->default_database);
 	return o; /* never b->conninfo: it may hold a host, a user or a password */
 }
 
@@ -634,7 +620,7 @@ cJSON *view_instances_to_cjson(const struct conf *conf)
 	for (size_t i = 0; i < conf->n_projects; i++) {
 		const struct conf_project *p = &conf->projects[i];
 		cJSON *project = cJSON_CreateObject();
-		add_str(project, "name", p->name);
+		model_json_add_str(project, "name", p->name);
 		cJSON *branches = cJSON_AddArrayToObject(project, "branches");
 		for (size_t k = 0; k < p->n_branches; k++)
 			cJSON_AddItemToArray(branches, branch_to_cjson(&p->branches[k]));

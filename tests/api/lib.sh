@@ -1,6 +1,8 @@
 # tests/api/lib.sh: helpers for the REST daemon's tests (sourced): start `lakesync serve` on
 # a free loopback port, call it with curl, stop it. Needs tests/lib/pg.sh sourced and
-# pg_start done (the daemon's registry is that server), and $work.
+# pg_start done (the daemon's registry is that server), and $work. Sourcing it also makes
+# the test's exit stop a daemon left running, and leaves remote mode off (the CLI calls in
+# the test run in-process unless they say --host).
 
 LK=${LAKESYNC:-$top_builddir/lakesync}
 API_PID=
@@ -105,3 +107,7 @@ wait_for_update() {
 	done
 	return 1
 }
+
+pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
+unset LAKESYNC_HOST LAKESYNC_TOKEN
+FIXTURE=$top_builddir/tests/engine/fixture

@@ -10,10 +10,7 @@ set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
 engine_test_begin
-pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
 . "$top_srcdir/tests/api/lib.sh"
-unset LAKESYNC_HOST LAKESYNC_TOKEN
-FIXTURE=$top_builddir/tests/engine/fixture
 CLIENT=$top_builddir/tests/api/console_client
 L=/api/2.0/lakesync
 sql() { psql -XAtqc "$1"; }

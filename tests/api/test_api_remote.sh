@@ -7,10 +7,7 @@ set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
 engine_test_begin
-pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
 . "$top_srcdir/tests/api/lib.sh"
-unset LAKESYNC_HOST LAKESYNC_TOKEN
-FIXTURE=$top_builddir/tests/engine/fixture
 mkdir -p "$work/written" && "$FIXTURE" kitchen "$work/written/kitchen" || exit 1
 stage_table "$work/written/kitchen" "$LAKESYNC_CATALOG/lake/fx/kitchen" 1
 export LAKESYNC_API_TOKEN=remote-$RANDOM-$RANDOM

@@ -9,10 +9,7 @@ set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
 engine_test_begin
-pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
 . "$top_srcdir/tests/api/lib.sh"
-unset LAKESYNC_HOST LAKESYNC_TOKEN
-FIXTURE=$top_builddir/tests/engine/fixture
 sql() { psql -XAtqc "$1"; }
 n_tables() { sql "select count(*) from lakesync.synced_tables"; }
 

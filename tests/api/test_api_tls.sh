@@ -8,11 +8,10 @@ set -u
 . "$top_srcdir/tests/engine/lib.sh"
 command -v openssl >/dev/null || tap_skip_all "openssl (to make a certificate) is not installed"
 engine_test_begin
-pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
 API_SCHEME=https
 API_CURL_TLS="--cacert $work/cert.pem"
 . "$top_srcdir/tests/api/lib.sh"
-unset LAKESYNC_HOST LAKESYNC_TOKEN LAKESYNC_API_TOKEN
+unset LAKESYNC_API_TOKEN
 mkdir -p "$LAKESYNC_CATALOG"
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$work/key.pem" -out "$work/cert.pem" \
 	-days 1 -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" >/dev/null 2>&1 ||

@@ -9,9 +9,7 @@
 set -u
 . "$top_srcdir/tests/ui/lib.sh"
 ui_setup
-pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
 . "$top_srcdir/tests/api/lib.sh"
-unset LAKESYNC_HOST LAKESYNC_TOKEN
 src=$LAKESYNC_TESTDATA/delta/cdf-table-simple
 [ -d "$src/_delta_log" ] || tap_skip_all "test data $src not found"
 
