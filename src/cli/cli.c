@@ -29,11 +29,13 @@ const struct cli_command cli_commands[] = {
 	{ .name = "database",
 	  .synopsis = "VERB [ARGS]",
 	  .summary = "create, get, list, update or delete synced database tables",
-	  .exec = cmd_database },
+	  .exec = cmd_database,
+	  .remote = true },
 	{ .name = "sync",
 	  .synopsis = "NAME [--full-refresh] [--wait]",
 	  .summary = "run a synced table's pipeline now (Sync now)",
-	  .exec = cmd_sync },
+	  .exec = cmd_sync,
+	  .remote = true },
 	{ .name = "run",
 	  .synopsis = "",
 	  .summary = "run the sync engine in the foreground until SIGINT or SIGTERM",
@@ -41,7 +43,8 @@ const struct cli_command cli_commands[] = {
 	{ .name = "console",
 	  .synopsis = "[--readonly] [--no-color] [--theme NAME] [-d DELAY]",
 	  .summary = "open the operator console (the default on a terminal)",
-	  .exec = cmd_console },
+	  .exec = cmd_console,
+	  .remote = true },
 	{ .name = "serve",
 	  .synopsis = "[--listen ADDR:PORT] [--insecure-no-auth]",
 	  .summary = "serve the REST API and run the engine",
@@ -79,19 +82,21 @@ static const struct cli_option global_options[] = {
 	{ "-c, --config FILE", "configuration file (default: $LAKESYNC_CONFIG, XDG, /etc)" },
 	{ "    --log-level LEVEL", "error, warn, info (default), debug or trace" },
 	{ "    --log-file FILE", "append the log to FILE instead of stderr" },
-	{ "    --host URL", "remote mode: call the lakesync API at URL (default: $LAKESYNC_HOST)" },
-	{ "    --token TOKEN", "remote mode: the API's bearer token (default: $LAKESYNC_TOKEN)" },
+	{ "    --remote NAME", "remote mode: profile remotes.NAME (default: $LAKESYNC_REMOTE)" },
+	{ "    --host URL", "remote mode: the API at URL (default: profile, $LAKESYNC_HOST)" },
+	{ "    --token TOKEN", "remote mode: bearer token (default: profile, $LAKESYNC_TOKEN)" },
 	{ "-h, --help", "print this help and exit" },
 	{ "-V, --version", "print the version and exit" },
 	{ 0 },
 };
 
-enum { OPT_LOG_LEVEL = 256, OPT_LOG_FILE, OPT_HOST, OPT_TOKEN };
+enum { OPT_LOG_LEVEL = 256, OPT_LOG_FILE, OPT_REMOTE, OPT_HOST, OPT_TOKEN };
 
 static const struct option getopt_options[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "log-level", required_argument, NULL, OPT_LOG_LEVEL },
 	{ "log-file", required_argument, NULL, OPT_LOG_FILE },
+	{ "remote", required_argument, NULL, OPT_REMOTE },
 	{ "host", required_argument, NULL, OPT_HOST },
 	{ "token", required_argument, NULL, OPT_TOKEN },
 	{ "help", no_argument, NULL, 'h' },
@@ -212,7 +217,8 @@ char *cli_read_json_arg(const char *arg)
 	return lk_buf_detach(&text);
 }
 
-/* Remote mode from the environment when the options left it unset ("" = unset). */
+/* Remote mode from the environment when the options and the profile left it unset
+ * ("" = unset). */
 static void cli_remote_from_env(struct cli_context *ctx)
 {
 	if (ctx->host == NULL)
@@ -221,6 +227,59 @@ static void cli_remote_from_env(struct cli_context *ctx)
 		ctx->host = NULL;
 	if (ctx->token == NULL)
 		ctx->token = getenv("LAKESYNC_TOKEN");
+	if (ctx->ca_file == NULL)
+		ctx->ca_file = getenv("LAKESYNC_CA_FILE");
+	if (ctx->ca_file && *ctx->ca_file == '\0')
+		ctx->ca_file = NULL;
+}
+
+/* Prints why the --remote profile is not there: the file looked in and what it defines. */
+static void cli_remote_unknown(const char *name, const struct conf *conf)
+{
+	if (conf->path == NULL) {
+		fprintf(stderr, "lakesync: remote profile '%s' is not defined: no configuration file "
+				"was found (--config, $LAKESYNC_CONFIG, $XDG_CONFIG_HOME/lakesync/"
+				"lakesync.conf, /etc/lakesync/lakesync.conf)\n",
+			name);
+		return;
+	}
+	if (conf->n_remotes == 0) {
+		fprintf(stderr, "lakesync: remote profile '%s' is not defined: %s has no remotes\n",
+			name, conf->path);
+		return;
+	}
+	struct lk_buf names = LK_BUF_INIT;
+	for (size_t i = 0; i < conf->n_remotes; i++)
+		lk_buf_printf(&names, "%s%s", i ? ", " : "", conf->remotes[i].name);
+	fprintf(stderr, "lakesync: remote profile '%s' is not defined in %s (its remotes: %s)\n",
+		name, conf->path, lk_buf_cstr(&names));
+	lk_buf_free(&names);
+}
+
+/* --remote / $LAKESYNC_REMOTE: loads the configuration into *profiles (the caller frees it
+ * after the command: the context points into it) and takes from the named profile what
+ * the options left unset. Prints the error and returns false. */
+static bool cli_remote_resolve(struct cli_context *ctx, struct conf *profiles)
+{
+	if (ctx->remote == NULL)
+		ctx->remote = getenv("LAKESYNC_REMOTE");
+	if (ctx->remote && *ctx->remote == '\0')
+		ctx->remote = NULL;
+	if (ctx->remote == NULL)
+		return true;
+	if (!cli_conf_load(ctx, profiles))
+		return false;
+	const struct conf_remote *remote = conf_remote_find(profiles, ctx->remote);
+	if (remote == NULL) {
+		cli_remote_unknown(ctx->remote, profiles);
+		return false;
+	}
+	if (ctx->host == NULL)
+		ctx->host = remote->host;
+	if (ctx->token == NULL)
+		ctx->token = remote->token;
+	ctx->ca_file = remote->ca_file;
+	return true;
 }
 
 struct api_client *cli_client_open(const struct cli_context *ctx)
@@ -229,8 +288,8 @@ struct api_client *cli_client_open(const struct cli_context *ctx)
 	struct api_client *client = api_client_new(ctx->host, ctx->token, &err);
 	if (client == NULL)
 		cli_fail(&err);
-	else if (getenv("LAKESYNC_CA_FILE") && *getenv("LAKESYNC_CA_FILE"))
-		api_client_set_ca_file(client, getenv("LAKESYNC_CA_FILE"));
+	else if (ctx->ca_file)
+		api_client_set_ca_file(client, ctx->ca_file);
 	return client;
 }
 
@@ -279,6 +338,33 @@ static bool cli_setup_logging(const struct cli_context *ctx)
 	return true;
 }
 
+/* Runs the command after the global options (the console when there is none and this is a
+ * terminal). Remote-capable commands first resolve --remote into *profiles; the others
+ * (serve, run, ...) never act remotely and ignore it. */
+static int cli_dispatch(struct cli_context *ctx, int argc, char **argv, struct conf *profiles)
+{
+	char *console_argv[] = { "console", NULL };
+	const struct cli_command *cmd;
+	if (optind < argc) {
+		cmd = cli_command_find(argv[optind]);
+		if (cmd == NULL)
+			return cli_usage_error("unknown command '%s'", argv[optind]);
+		argc -= optind;
+		argv += optind;
+	} else if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		cmd = cli_command_find("console");
+		argc = 1;
+		argv = console_argv;
+	} else {
+		return cli_usage_error("no command given");
+	}
+	if (cmd->remote && !cli_remote_resolve(ctx, profiles))
+		return CLI_EXIT_FAILURE;
+	cli_remote_from_env(ctx);
+	optind = 0; /* glibc: 0 re-initialises getopt for the subcommand's own options */
+	return cmd->exec(ctx, argc, argv);
+}
+
 int cli_main(int argc, char **argv)
 {
 	struct cli_context ctx = { 0 };
@@ -289,6 +375,7 @@ int cli_main(int argc, char **argv)
 		case 'c': ctx.config_path = optarg; break;
 		case OPT_LOG_LEVEL: ctx.log_level = optarg; break;
 		case OPT_LOG_FILE: ctx.log_file = optarg; break;
+		case OPT_REMOTE: ctx.remote = optarg; break;
 		case OPT_HOST: ctx.host = optarg; break;
 		case OPT_TOKEN: ctx.token = optarg; break;
 		case 'h': cli_usage(stdout); return CLI_EXIT_OK;
@@ -302,19 +389,8 @@ int cli_main(int argc, char **argv)
 	}
 	if (!cli_setup_logging(&ctx))
 		return CLI_EXIT_USAGE;
-	cli_remote_from_env(&ctx);
-
-	if (optind >= argc) {
-		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
-			char *console_argv[] = { "console", NULL };
-			return cli_command_find("console")->exec(&ctx, 1, console_argv);
-		}
-		return cli_usage_error("no command given");
-	}
-	int first = optind;
-	const struct cli_command *cmd = cli_command_find(argv[first]);
-	if (cmd == NULL)
-		return cli_usage_error("unknown command '%s'", argv[first]);
-	optind = 0; /* glibc: 0 re-initialises getopt for the subcommand's own options */
-	return cmd->exec(&ctx, argc - first, argv + first);
+	struct conf profiles = { 0 };
+	int status = cli_dispatch(&ctx, argc, argv, &profiles);
+	conf_free(&profiles);
+	return status;
 }

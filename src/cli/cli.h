@@ -19,10 +19,14 @@ struct cli_context {
 	const char *config_path; /* --config, or NULL for the default search */
 	const char *log_level;   /* --log-level, or NULL */
 	const char *log_file;    /* --log-file, or NULL for stderr */
-	/* Remote mode: --host / $LAKESYNC_HOST (NULL = in-process) and --token /
-	 * $LAKESYNC_TOKEN; the verbs then call that daemon through api/client.h. */
+	/* Remote mode: the daemon the verbs then call through api/client.h. host is --host,
+	 * else the --remote / $LAKESYNC_REMOTE profile's, else $LAKESYNC_HOST (NULL =
+	 * in-process); token is --token, else the profile's, else $LAKESYNC_TOKEN; ca_file is
+	 * the profile's, else $LAKESYNC_CA_FILE. The strings live until cli_main returns. */
+	const char *remote;
 	const char *host;
 	const char *token;
+	const char *ca_file;
 };
 
 struct cli_command {
@@ -30,6 +34,7 @@ struct cli_command {
 	const char *synopsis; /* the arguments, for the usage text */
 	const char *summary;  /* one line for --help */
 	int (*exec)(struct cli_context *ctx, int argc, char **argv);
+	bool remote;          /* in remote mode it talks to the daemon (--remote is resolved) */
 };
 
 /* The subcommand table; the usage text and the tests read it. Ends with a zeroed entry. */

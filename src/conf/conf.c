@@ -380,11 +380,50 @@ static bool read_console_keys(const struct conf_reader *r, const config_setting_
 	return true;
 }
 
+/* remotes = { NAME = { host = "https://..."; token = "..."; ca_file = "..."; }; ... } */
+static bool read_remote(const struct conf_reader *r, const config_setting_t *s,
+			struct conf_remote *remote)
+{
+	static const char *const known[] = { "host", "token", "ca_file", NULL };
+	remote->name = xstrdup(config_setting_name(s));
+	if (!expect_type(r, s, CONFIG_TYPE_GROUP, "a group { host = \"http(s)://...\"; ... }") ||
+	    !check_known(r, s, known) || !read_string(r, s, "host", &remote->host) ||
+	    !read_string(r, s, "token", &remote->token) ||
+	    !read_string(r, s, "ca_file", &remote->ca_file))
+		return false;
+	if (remote->host == NULL)
+		return conf_fail(r, s, "remote '%s' needs a host = \"http(s)://...\"",
+				 remote->name);
+	if (strncmp(remote->host, "http://", 7) != 0 && strncmp(remote->host, "https://", 8) != 0)
+		return conf_fail(r, config_setting_get_member(s, "host"),
+				 "'remotes.%s.host' is '%s'; it must start with http:// or https://",
+				 remote->name, remote->host);
+	return true;
+}
+
+static bool read_remotes(const struct conf_reader *r, const config_setting_t *root,
+			 struct conf *conf)
+{
+	const config_setting_t *g = config_setting_get_member(root, "remotes");
+	if (g == NULL)
+		return true;
+	if (!expect_type(r, g, CONFIG_TYPE_GROUP, "a group { NAME = { host = ...; }; ... }"))
+		return false;
+	int n = config_setting_length(g);
+	conf->remotes = xcalloc((size_t)(n ? n : 1), sizeof *conf->remotes);
+	for (int i = 0; i < n; i++) {
+		conf->n_remotes++;
+		if (!read_remote(r, config_setting_get_elem(g, (unsigned)i), &conf->remotes[i]))
+			return false;
+	}
+	return true;
+}
+
 static bool read_sections(const struct conf_reader *r, const config_setting_t *root,
 			  struct conf *conf)
 {
 	static const char *const known_top[] = { "catalog", "projects", "state", "log", "engine",
-						 "api", "console", NULL };
+						 "api", "console", "remotes", NULL };
 	static const char *const known_state[] = { "project", "branch", "database", NULL };
 	static const char *const known_log[] = { "level", "file", NULL };
 	static const char *const known_console[] = { "theme", "refresh", "keys", NULL };
@@ -403,7 +442,8 @@ static bool read_sections(const struct conf_reader *r, const config_setting_t *r
 	       read_group(r, root, "console", known_console, &console) &&
 	       (!console || (read_string(r, console, "theme", &conf->console.theme) &&
 			     read_duration(r, console, "refresh", &conf->console.refresh_ms) &&
-			     read_console_keys(r, console, &conf->console)));
+			     read_console_keys(r, console, &conf->console))) &&
+	       read_remotes(r, root, conf);
 }
 
 /* ---- defaults ------------------------------------------------------------------------ */
@@ -545,6 +585,13 @@ void conf_free(struct conf *conf)
 		free(conf->console.keys[i].key);
 	}
 	free(conf->console.keys);
+	for (size_t i = 0; i < conf->n_remotes; i++) {
+		free(conf->remotes[i].name);
+		free(conf->remotes[i].host);
+		free(conf->remotes[i].token);
+		free(conf->remotes[i].ca_file);
+	}
+	free(conf->remotes);
 	free(conf->path);
 	free(conf->catalog_root);
 	free(conf->state_project);
@@ -560,6 +607,14 @@ const struct conf_project *conf_project_find(const struct conf *conf, const char
 	for (size_t i = 0; i < conf->n_projects; i++)
 		if (strcmp(conf->projects[i].name, name) == 0)
 			return &conf->projects[i];
+	return NULL;
+}
+
+const struct conf_remote *conf_remote_find(const struct conf *conf, const char *name)
+{
+	for (size_t i = 0; i < conf->n_remotes; i++)
+		if (strcmp(conf->remotes[i].name, name) == 0)
+			return &conf->remotes[i];
 	return NULL;
 }
 

@@ -1,6 +1,7 @@
 /* conf/conf.h: lakesync's configuration: where the catalog is, which PostgreSQL servers
  * (projects and their branches) synced tables may target, where the registry lives, and the
- * engine's, daemon's and console's settings.
+ * engine's, daemon's and console's settings, and the named profiles of remote daemons
+ * (`remotes`, chosen with `lakesync --remote NAME`).
  *
  * Sources, first found wins: the --config path, $LAKESYNC_CONFIG,
  * $XDG_CONFIG_HOME/lakesync/lakesync.conf (~/.config when unset), /etc/lakesync/lakesync.conf.
@@ -65,6 +66,14 @@ struct conf_console {
 	size_t n_keys;
 };
 
+/* remotes.NAME: a lakesync daemon the CLI and console can talk to (lakesync --remote NAME). */
+struct conf_remote {
+	char *name;
+	char *host;     /* "http://..." or "https://..." */
+	char *token;    /* bearer token, or NULL */
+	char *ca_file;  /* CA certificate file to trust, or NULL */
+};
+
 struct conf {
 	char *path;          /* the file read, or NULL for the zero-config defaults */
 	char *catalog_root;  /* NULL when neither the file nor $LAKESYNC_CATALOG set it */
@@ -75,6 +84,8 @@ struct conf {
 	struct conf_engine engine;
 	struct conf_api api;
 	struct conf_console console;
+	struct conf_remote *remotes; /* in file order */
+	size_t n_remotes;
 };
 
 /* Loads from explicit_path, or the search described above, and fills defaults. */
@@ -84,6 +95,8 @@ bool conf_load_file(const char *path, struct conf *out, struct lk_error *err);
 void conf_free(struct conf *conf);
 
 const struct conf_project *conf_project_find(const struct conf *conf, const char *name);
+/* The remote profile called name, or NULL. */
+const struct conf_remote *conf_remote_find(const struct conf *conf, const char *name);
 const struct conf_branch *conf_branch_find(const struct conf_project *project,
 					   const char *name);
 /* The libpq connection string for (project, branch, database); NULL names take the

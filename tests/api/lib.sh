@@ -109,5 +109,5 @@ wait_for_update() {
 }
 
 pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
-unset LAKESYNC_HOST LAKESYNC_TOKEN
+unset LAKESYNC_HOST LAKESYNC_TOKEN LAKESYNC_REMOTE LAKESYNC_CA_FILE
 FIXTURE=$top_builddir/tests/engine/fixture

@@ -2,7 +2,8 @@
 # tests/api/test_api_remote.sh: the CLI's remote mode (--host/--token, $LAKESYNC_HOST and
 # $LAKESYNC_TOKEN): every `lakesync database` verb and `lakesync sync` through a running
 # `lakesync serve` prints what the same verb prints in-process, on stdout and stderr, with
-# the same exit status; plus the errors only remote mode has (unreachable host, bad token).
+# the same exit status; plus the errors only remote mode has (unreachable host, bad token),
+# and the config's `remotes` profiles chosen with --remote or $LAKESYNC_REMOTE.
 set -u
 . "$top_srcdir/tests/lib/tap.sh"
 . "$top_srcdir/tests/engine/lib.sh"
@@ -10,6 +11,7 @@ engine_test_begin
 . "$top_srcdir/tests/api/lib.sh"
 mkdir -p "$work/written" && "$FIXTURE" kitchen "$work/written/kitchen" || exit 1
 stage_table "$work/written/kitchen" "$LAKESYNC_CATALOG/lake/fx/kitchen" 1
+unset LAKESYNC_REMOTE LAKESYNC_CA_FILE
 export LAKESYNC_API_TOKEN=remote-$RANDOM-$RANDOM
 TOKEN=$LAKESYNC_API_TOKEN
 api_start || { tap_result 1 "the daemon starts"; tap_done; }
@@ -110,6 +112,49 @@ out=$("$LK" --host ftp://x database get-synced-database-table lake.fx.remote_syn
 tap_like "$?|$out" "^1\|lakesync: --host 'ftp://x': expected http" "a host that is not http(s) is refused"
 out=$(LAKESYNC_HOST=$HOST LAKESYNC_TOKEN=$TOKEN "$LK" database get-synced-database-table lake.fx.remote_synced 2>&1)
 tap_like "$?|$out" '^0\|\{' "\$LAKESYNC_HOST and \$LAKESYNC_TOKEN select remote mode"
+
+# --- remote profiles: remotes = { NAME = { host; token; }; } in the config -------------------
+cat >"$work/remotes.conf" <<CONF
+remotes = {
+  p = { host = "$HOST"; token = "$TOKEN"; };
+  wrong = { host = "$HOST"; token = "not-the-token"; };
+};
+CONF
+printf 'catalog = "%s";\n' "$LAKESYNC_CATALOG" >"$work/no-remotes.conf"
+# profile ARGS...: the CLI with the profiles' config file and no way to PostgreSQL (so that
+# only remote mode can answer); sets $out (stdout and stderr) and $rc.
+profile() {
+	out=$(PGHOST=$work/no-pg "$LK" --config "$work/remotes.conf" "$@" 2>&1)
+	rc=$?
+}
+listed='^0\|\[.*"name":[[:space:]]*"lake.fx.remote_synced"'
+profile --remote p database list-synced-database-tables
+tap_like "$rc|$(printf '%s' "$out" | tr -d '\n')" "$listed" "--remote p lists the daemon's tables"
+LAKESYNC_REMOTE=p profile database list-synced-database-tables
+tap_like "$rc|$(printf '%s' "$out" | tr -d '\n')" "$listed" "\$LAKESYNC_REMOTE=p does the same"
+out=$(PGHOST=$work/no-pg LAKESYNC_CONFIG=$work/remotes.conf LAKESYNC_REMOTE=p "$LK" database get-synced-database-table lake.fx.remote_synced 2>&1)
+tap_like "$?|$out" '^0\|\{' "the profile is found through \$LAKESYNC_CONFIG too"
+LAKESYNC_HOST=http://127.0.0.1:1 LAKESYNC_TOKEN=x profile --remote p database list-synced-database-tables
+tap_like "$rc|$out" '^0\|\[' "the profile wins over \$LAKESYNC_HOST and \$LAKESYNC_TOKEN"
+LAKESYNC_REMOTE=wrong profile --remote p database list-synced-database-tables
+tap_like "$rc|$out" '^0\|\[' "--remote wins over \$LAKESYNC_REMOTE"
+dead=http://127.0.0.1:$(api_free_port)
+profile --remote p --host "$dead" database list-synced-database-tables
+tap_like "$rc|$out" "^1\|lakesync: cannot reach the lakesync API at $dead: " "--host wins over the profile"
+profile --remote p --token wrong database list-synced-database-tables
+tap_is "$rc|$out" "1|lakesync: invalid access token" "--token wins over the profile"
+profile --remote wrong database get-synced-database-table lake.fx.remote_synced
+tap_is "$rc|$out" "1|lakesync: invalid access token" "a profile with a wrong token gets the daemon's 403"
+profile --remote staging database list-synced-database-tables
+tap_is "$rc|$out" "1|lakesync: remote profile 'staging' is not defined in $work/remotes.conf (its remotes: p, wrong)" \
+	"an unknown profile fails, naming it, the file and the profiles it has"
+LAKESYNC_REMOTE=staging profile sync lake.fx.remote_synced
+tap_like "$rc|$out" "^1\|lakesync: remote profile 'staging' is not defined in " "an unknown \$LAKESYNC_REMOTE fails too"
+out=$("$LK" --config "$work/no-remotes.conf" --remote p database list-synced-database-tables 2>&1)
+tap_is "$?|$out" "1|lakesync: remote profile 'p' is not defined: $work/no-remotes.conf has no remotes" \
+	"a config without remotes says so"
+profile --remote staging version
+tap_like "$rc|$out" '^0\|lakesync ' "commands that never act remotely ignore --remote"
 
 # --- delete -----------------------------------------------------------------------------------
 same "delete of an unknown table" database delete-synced-database-table lake.fx.nothing

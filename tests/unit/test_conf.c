@@ -1,6 +1,6 @@
 /* tests/unit/test_conf.c: the configuration file: zero-config defaults from the
- * environment, every section, the search order, connection strings, and errors that name
- * the file, the line and what was expected. */
+ * environment, every section, the search order, connection strings, the remote profiles,
+ * and errors that name the file, the line and what was expected. */
 #include "config.h"
 
 #include <setjmp.h>
@@ -211,6 +211,66 @@ static void test_console_keys(void **state)
 			  NULL);
 }
 
+static void test_remotes_parsed_and_found(void **state)
+{
+	char *path = write_file("remotes.conf",
+				"remotes = {\n"
+				"  prod = { host = \"https://lakesync.example.com\"; token = \"t-prod\";\n"
+				"           ca_file = \"/etc/lakesync/ca.pem\"; };\n"
+				"  dev = { host = \"http://127.0.0.1:8080\"; };\n"
+				"};\n");
+	struct conf conf;
+	struct lk_error err = LK_ERROR_INIT;
+	if (!conf_load(path, &conf, &err))
+		fail_msg("%s", err.message);
+	assert_int_equal(conf.n_remotes, 2);
+	const struct conf_remote *prod = conf_remote_find(&conf, "prod");
+	assert_ptr_equal(prod, &conf.remotes[0]);
+	assert_string_equal(prod->name, "prod");
+	assert_string_equal(prod->host, "https://lakesync.example.com");
+	assert_string_equal(prod->token, "t-prod");
+	assert_string_equal(prod->ca_file, "/etc/lakesync/ca.pem");
+	const struct conf_remote *dev = conf_remote_find(&conf, "dev");
+	assert_non_null(dev);
+	assert_string_equal(dev->host, "http://127.0.0.1:8080");
+	assert_null(dev->token);
+	assert_null(dev->ca_file);
+	assert_null(conf_remote_find(&conf, "staging"));
+	assert_null(conf_remote_find(&conf, "Prod"));
+	conf_free(&conf);
+	free(path);
+}
+
+static void test_no_remotes_section(void **state)
+{
+	struct conf conf;
+	struct lk_error err = LK_ERROR_INIT;
+	assert_true(conf_load(NULL, &conf, &err));
+	assert_int_equal(conf.n_remotes, 0);
+	assert_null(conf_remote_find(&conf, "prod"));
+	conf_free(&conf);
+}
+
+static void test_remotes_errors_name_the_line(void **state)
+{
+	assert_conf_error("remotes = {\n  prod = { token = \"t\"; };\n};\n", "bad.conf:2:",
+			  "remote 'prod' needs a host");
+	assert_conf_error("remotes = {\n  prod = {\n    host = \"lakesync.example.com\";\n  };\n};\n",
+			  "bad.conf:3:",
+			  "'remotes.prod.host' is 'lakesync.example.com'; it must start with "
+			  "http:// or https://");
+	assert_conf_error("remotes = {\n  prod = { host = \"https://x\";\n    tokn = \"t\"; };\n};\n",
+			  "bad.conf:3:",
+			  "unknown setting 'remotes.prod.tokn' (expected one of: host, token, "
+			  "ca_file)");
+	assert_conf_error("remotes = {\n  dev = { host = \"http://x\"; };\n  prod = \"https://x\";\n};\n",
+			  "bad.conf:3:", "'remotes.prod' must be a group");
+	assert_conf_error("remotes = {\n  prod = { host = 8080; };\n};\n", "bad.conf:2:",
+			  "'remotes.prod.host' must be a string");
+	assert_conf_error("\nremotes = ( { host = \"http://x\"; } );\n", "bad.conf:2:",
+			  "'remotes' must be a group");
+}
+
 static void test_missing_file_is_an_error(void **state)
 {
 	struct conf conf;
@@ -254,6 +314,9 @@ int main(void)
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_errors_name_file_line_and_expectation),
 		cmocka_unit_test(test_console_keys),
+		cmocka_unit_test(test_remotes_parsed_and_found),
+		cmocka_unit_test(test_no_remotes_section),
+		cmocka_unit_test(test_remotes_errors_name_the_line),
 		cmocka_unit_test(test_missing_file_is_an_error),
 		cmocka_unit_test(test_search_order),
 	};
