@@ -92,6 +92,18 @@ void lk_batch_keep(struct lk_batch *batch, void *data, size_t size)
 	batch->bytes_owned += size;
 }
 
+void lk_batch_take_blocks(struct lk_batch *dst, struct lk_batch *src)
+{
+	struct lk_batch_block **tail = &src->blocks;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = dst->blocks;
+	dst->blocks = src->blocks;
+	dst->bytes_owned += src->bytes_owned;
+	src->blocks = NULL;
+	src->bytes_owned = 0;
+}
+
 void *lk_batch_alloc(struct lk_batch *batch, size_t size)
 {
 	void *data = xcalloc(1, size ? size : 1);

@@ -117,6 +117,9 @@ void lk_batch_free(struct lk_batch *batch);
 void *lk_batch_alloc(struct lk_batch *batch, size_t size);
 /* Hands a malloc'ed block (a decoded page, a dictionary) to the batch, which frees it. */
 void lk_batch_keep(struct lk_batch *batch, void *block, size_t size);
+/* Moves every block src owns to dst (src keeps its vectors, now without their memory):
+ * for filling one batch from two threads, each keeping blocks in a batch of its own. */
+void lk_batch_take_blocks(struct lk_batch *dst, struct lk_batch *src);
 /* Copies bytes into batch-owned memory and returns the stable copy. */
 const uint8_t *lk_batch_copy_bytes(struct lk_batch *batch, const void *data, size_t len);
 /* Allocates a vector's children (zeroed), owned by the batch's vector tree. */

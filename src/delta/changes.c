@@ -31,6 +31,7 @@ struct delta_changes {
 	uint8_t *deleted, *restored;       /* scratch: one flag per row of a row group */
 	size_t scratch_cap;
 	bool skip_preimages;               /* leave out cdc row groups of pre-images only */
+	int decode_threads;                /* per batch: 1 or 2 */
 };
 
 struct delta_changes *delta_changes_open(struct delta_table *table, int64_t start, int64_t end,
@@ -56,6 +57,11 @@ struct delta_changes *delta_changes_open(struct delta_table *table, int64_t star
 void delta_changes_skip_preimages(struct delta_changes *ch)
 {
 	ch->skip_preimages = true;
+}
+
+void delta_changes_set_decode_threads(struct delta_changes *ch, int threads)
+{
+	ch->decode_threads = threads;
 }
 
 const struct delta_scan_schema *delta_changes_schema(const struct delta_changes *ch)
@@ -105,6 +111,8 @@ static bool open_next_file(struct delta_changes *ch, struct lk_error *err)
 		return false;
 	if (cdc && ch->skip_preimages)
 		scan_file_skip_change_type(ch->current, UPDATE_PREIMAGE);
+	if (ch->decode_threads > 1)
+		scan_file_set_decode_threads(ch->current, ch->decode_threads);
 	return true;
 }
 

@@ -119,6 +119,9 @@ struct delta_changes *delta_changes_open(struct delta_table *table, int64_t star
  * vectors are unaffected. Call after delta_changes_open, before the first
  * delta_changes_next. */
 void delta_changes_skip_preimages(struct delta_changes *changes);
+/* Decodes each batch's columns on up to `threads` threads (1, the default, or 2): for a
+ * reader whose consumer waits on it while a core is idle. The batches are the same. */
+void delta_changes_set_decode_threads(struct delta_changes *changes, int threads);
 const struct delta_scan_schema *delta_changes_schema(const struct delta_changes *changes);
 /* The validated plan (versions, per-commit files and timestamps), for inspection. */
 const struct delta_cdf_plan *delta_changes_plan(const struct delta_changes *changes);

@@ -198,6 +198,11 @@ void scan_file_skip_change_type(struct scan_file *f, const char *change_type)
 	}
 }
 
+void scan_file_set_decode_threads(struct scan_file *f, int threads)
+{
+	pq_reader_set_decode_threads(f->reader, threads);
+}
+
 void scan_file_close(struct scan_file *f)
 {
 	if (f == NULL)

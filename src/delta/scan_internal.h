@@ -62,6 +62,8 @@ void scan_file_set_row_groups(struct scan_file *file, size_t first, size_t count
  * for row positions. Does nothing unless the file's _change_type string column is read
  * (read_change_type). Call before scan_file_next reaches them. */
 void scan_file_skip_change_type(struct scan_file *file, const char *change_type);
+/* Decodes each row group's columns on up to `threads` threads (pq_reader_set_decode_threads). */
+void scan_file_set_decode_threads(struct scan_file *f, int threads);
 /* The next row group as a batch of the plan's targets; *first_row receives the physical
  * position of its first row in the file (for deletion vectors). *out = NULL at the end. */
 bool scan_file_next(struct scan_file *file, struct lk_batch **out, uint64_t *first_row,

@@ -49,16 +49,18 @@ static bool col_fail(struct colstate *s, enum lk_errcode code, const char *fmt, 
 			    s->ctx->row_group, s->leaf->path, msg);
 }
 
-/* Counts bytes against the batch's cap before they are allocated. */
+/* Counts bytes against the batch's cap before they are allocated (the columns of one row
+ * group may be decoded by two threads: the count is shared). */
 static bool charge(struct colstate *s, size_t bytes)
 {
-	size_t used = *s->ctx->bytes_used;
-	if (bytes > s->ctx->max_bytes || used > s->ctx->max_bytes - bytes)
-		return col_fail(s, LK_ETOOLARGE,
-				"value too large: the row group needs more than %zu bytes "
-				"(the limit of one batch)",
-				s->ctx->max_bytes);
-	*s->ctx->bytes_used = used + bytes;
+	size_t used = atomic_load(s->ctx->bytes_used);
+	do {
+		if (bytes > s->ctx->max_bytes || used > s->ctx->max_bytes - bytes)
+			return col_fail(s, LK_ETOOLARGE,
+					"value too large: the row group needs more than %zu bytes "
+					"(the limit of one batch)",
+					s->ctx->max_bytes);
+	} while (!atomic_compare_exchange_weak(s->ctx->bytes_used, &used, used + bytes));
 	return true;
 }
 

@@ -4,6 +4,7 @@
 #ifndef LK_PARQUET_INTERNAL_H
 #define LK_PARQUET_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -349,7 +350,7 @@ struct pq_read_ctx {
 	size_t file_size;
 	size_t row_group;
 	size_t max_bytes;    /* cap on bytes for this batch */
-	size_t *bytes_used;  /* running total for this batch */
+	_Atomic size_t *bytes_used; /* running total for this batch, shared by its decoders */
 };
 
 bool pq_column_read(const struct pq_read_ctx *ctx, const struct pq_column_chunk *chunk,

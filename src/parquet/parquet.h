@@ -146,6 +146,11 @@ void pq_reader_set_row_groups(struct pq_reader *reader, size_t first, size_t cou
  * Call before pq_reader_next() reaches it (an index out of range is ignored); combines with
  * pq_reader_set_row_groups() in either order. */
 void pq_reader_skip_row_group(struct pq_reader *reader, size_t row_group);
+/* Decodes the columns of each row group on up to `threads` threads (1, the default, or 2):
+ * the calling thread and one more, each taking about half of the projected columns' bytes.
+ * Worth it where a batch is waited for and a core is idle (the first batch of a change
+ * feed); the batches are the same either way. */
+void pq_reader_set_decode_threads(struct pq_reader *reader, int threads);
 /* Reads the next row group. Sets *out to a new batch, or to NULL at the end (returns true).
  * Row groups without rows are skipped. Returns false with *err filled on failure. */
 bool pq_reader_next(struct pq_reader *reader, struct lk_batch **out, struct lk_error *err);

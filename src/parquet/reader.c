@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,7 @@ struct pq_reader {
 	size_t end_row_group;   /* one past the last row group to read */
 	bool *skipped;          /* by row group; NULL until one is skipped */
 	size_t max_batch_bytes;
+	int decode_threads;     /* 1 or 2 */
 };
 
 /* PARQUET-251: parquet-mr before 1.8.0 could write wrong deprecated min/max for binary
@@ -308,6 +310,7 @@ struct pq_reader *pq_reader_open_nodes(struct pq_file *file,
 	r->names = xcalloc(n ? n : 1, sizeof *r->names);
 	r->leaf_wanted = xcalloc(file->n_leaves ? file->n_leaves : 1, sizeof *r->leaf_wanted);
 	r->max_batch_bytes = PQ_DEFAULT_MAX_BATCH_BYTES;
+	r->decode_threads = 1;
 	r->end_row_group = file->meta.n_row_groups;
 	for (size_t i = 0; i < n; i++) {
 		r->roots[i] = nodes[i];
@@ -381,12 +384,117 @@ void pq_reader_close(struct pq_reader *r)
 	free(r);
 }
 
+/* The leaves one decoding thread reads into cols (each thread writes its own entries),
+ * keeping pages in `keep`. */
+struct leaf_share {
+	const struct pq_read_ctx *ctx;
+	const struct pq_row_group *rg;
+	struct pq_file *file;
+	const size_t *leaves;
+	size_t n_leaves;
+	struct pq_column_data *cols;
+	struct lk_batch *keep;
+	bool ok;
+	struct lk_error err;
+};
+
+static void leaf_share_read(struct leaf_share *share)
+{
+	share->ok = true;
+	for (size_t k = 0; share->ok && k < share->n_leaves; k++) {
+		size_t i = share->leaves[k];
+		share->ok = pq_column_read(share->ctx, &share->rg->columns[i], share->file->leaves[i],
+					   share->keep, &share->cols[i], &share->err);
+	}
+}
+
+static void *leaf_share_main(void *arg)
+{
+	leaf_share_read(arg);
+	return NULL;
+}
+
+/* Splits the wanted leaves in two by compressed bytes (largest first, each to the lighter
+ * side): returns how many of out[] the first share takes; the rest is the second's. */
+static size_t leaves_split(const struct pq_reader *r, const struct pq_row_group *rg,
+			   size_t *out, size_t *n_out)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->file->n_leaves; i++)
+		if (r->leaf_wanted[i])
+			out[n++] = i;
+	*n_out = n;
+	/* insertion sort by size, descending: a handful of columns */
+	for (size_t a = 1; a < n; a++)
+		for (size_t b = a; b > 0 && rg->columns[out[b]].meta.total_compressed_size >
+						   rg->columns[out[b - 1]].meta.total_compressed_size;
+		     b--) {
+			size_t t = out[b];
+			out[b] = out[b - 1];
+			out[b - 1] = t;
+		}
+	size_t *second = xcalloc(n ? n : 1, sizeof *second);
+	size_t n_first = 0, n_second = 0;
+	int64_t first_bytes = 0, second_bytes = 0;
+	for (size_t k = 0; k < n; k++) {
+		int64_t size = rg->columns[out[k]].meta.total_compressed_size;
+		if (first_bytes <= second_bytes) {
+			out[n_first++] = out[k];
+			first_bytes += size;
+		} else {
+			second[n_second++] = out[k];
+			second_bytes += size;
+		}
+	}
+	memcpy(out + n_first, second, n_second * sizeof *second);
+	free(second);
+	return n_first;
+}
+
+/* Decodes the wanted leaves into cols: on this thread, or on this one and one more. */
+static bool read_leaves(struct pq_reader *r, const struct pq_read_ctx *ctx, size_t index,
+			struct lk_batch *batch, struct pq_column_data *cols, struct lk_error *err)
+{
+	struct pq_file *f = r->file;
+	const struct pq_row_group *rg = &f->meta.row_groups[index];
+	size_t *order = xcalloc(f->n_leaves ? f->n_leaves : 1, sizeof *order);
+	size_t n, n_first = leaves_split(r, rg, order, &n);
+	struct leaf_share mine = { .ctx = ctx, .rg = rg, .file = f, .leaves = order,
+				   .n_leaves = n, .cols = cols, .keep = batch };
+	struct leaf_share other = mine;
+	pthread_t thread;
+	bool two = r->decode_threads > 1 && n_first > 0 && n_first < n;
+	if (two) {
+		other.leaves = order + n_first;
+		other.n_leaves = n - n_first;
+		other.keep = lk_batch_new(0);
+		mine.n_leaves = n_first;
+		if (pthread_create(&thread, NULL, leaf_share_main, &other) != 0) {
+			lk_batch_free(other.keep);
+			mine.n_leaves = n; /* no second thread: all here */
+			two = false;
+		}
+	}
+	leaf_share_read(&mine);
+	if (two) {
+		pthread_join(thread, NULL);
+		lk_batch_take_blocks(batch, other.keep);
+		lk_batch_free(other.keep);
+	}
+	free(order);
+	if (!mine.ok)
+		*err = mine.err;
+	else if (two && !other.ok)
+		*err = other.err;
+	return mine.ok && (!two || other.ok);
+}
+
 static bool read_row_group(struct pq_reader *r, size_t index, struct lk_batch *batch,
 			   struct lk_error *err)
 {
 	struct pq_file *f = r->file;
 	const struct pq_row_group *rg = &f->meta.row_groups[index];
-	size_t bytes_used = 0;
+	_Atomic size_t bytes_used = 0;
 	struct pq_read_ctx ctx = {
 		.file_name = f->path,
 		.file_data = f->data,
@@ -396,11 +504,7 @@ static bool read_row_group(struct pq_reader *r, size_t index, struct lk_batch *b
 		.bytes_used = &bytes_used,
 	};
 	struct pq_column_data *cols = xcalloc(f->n_leaves ? f->n_leaves : 1, sizeof *cols);
-	bool ok = true;
-	for (size_t i = 0; ok && i < f->n_leaves; i++)
-		if (r->leaf_wanted[i])
-			ok = pq_column_read(&ctx, &rg->columns[i], f->leaves[i], batch, &cols[i],
-					    err);
+	bool ok = read_leaves(r, &ctx, index, batch, cols, err);
 	for (size_t i = 0; ok && i < r->n_roots; i++) {
 		batch->columns[i].name = xstrdup(r->names[i]);
 		ok = pq_assemble(r->roots[i], cols, (size_t)rg->num_rows, batch,
@@ -410,6 +514,11 @@ static bool read_row_group(struct pq_reader *r, size_t index, struct lk_batch *b
 		pq_column_data_free(&cols[i]);
 	free(cols);
 	return ok;
+}
+
+void pq_reader_set_decode_threads(struct pq_reader *r, int threads)
+{
+	r->decode_threads = threads > 1 ? 2 : 1;
 }
 
 bool pq_reader_next(struct pq_reader *r, struct lk_batch **out, struct lk_error *err)

@@ -38,6 +38,9 @@ static struct pqb_element leaf(const char *name, int type, int repetition)
 				     .converted = PQB_NONE, .field_id = PQB_NONE };
 }
 
+/* How many threads read_all decodes a row group's columns on (pq_reader_set_decode_threads). */
+static int read_threads = 1;
+
 /* Reads every row of the file into JSON Lines; returns false (err filled) on failure. */
 static bool read_all(const struct lk_buf *file, const char *const *columns, size_t n,
 		     size_t max_bytes, struct lk_buf *out, struct lk_error *err)
@@ -49,6 +52,8 @@ static bool read_all(const struct lk_buf *file, const char *const *columns, size
 	bool ok = r != NULL;
 	if (ok && max_bytes)
 		pq_reader_set_max_batch_bytes(r, max_bytes);
+	if (ok)
+		pq_reader_set_decode_threads(r, read_threads);
 	while (ok) {
 		struct lk_batch *batch;
 		ok = pq_reader_next(r, &batch, err);
@@ -676,6 +681,36 @@ static void test_batch_byte_cap_fails_cleanly(void **state)
 	lk_buf_free(&file);
 }
 
+/* The file read on one thread and on two: the same rows, and the same failure under a cap. */
+static void assert_two_threads_read_the_same(void (*build)(struct lk_buf *file))
+{
+	struct lk_buf file = LK_BUF_INIT, one = LK_BUF_INIT, two = LK_BUF_INIT;
+	struct lk_error err = LK_ERROR_INIT;
+	build(&file);
+	read_threads = 1;
+	assert_true(read_all(&file, NULL, 0, 0, &one, &err));
+	read_threads = 2;
+	bool ok = read_all(&file, NULL, 0, 0, &two, &err);
+	if (!ok)
+		fail_msg("two threads: %s", err.message);
+	assert_true(one.len > 0);
+	assert_string_equal(lk_buf_cstr(&two), lk_buf_cstr(&one));
+	lk_buf_reset(&two);
+	assert_false(read_all(&file, NULL, 0, 16, &two, &err)); /* both threads charge one cap */
+	assert_int_equal(err.code, LK_ETOOLARGE);
+	read_threads = 1;
+	lk_buf_free(&file);
+	lk_buf_free(&one);
+	lk_buf_free(&two);
+}
+
+static void test_two_decode_threads_read_the_same(void **state)
+{
+	(void)state;
+	assert_two_threads_read_the_same(build_map);
+	assert_two_threads_read_the_same(build_struct);
+}
+
 static void test_missing_file_is_not_found(void **state)
 {
 	struct lk_error err = LK_ERROR_INIT;
@@ -714,6 +749,7 @@ int main(void)
 		cmocka_unit_test(test_impossible_definition_level_is_refused),
 		cmocka_unit_test(test_too_few_values_are_refused),
 		cmocka_unit_test(test_batch_byte_cap_fails_cleanly),
+		cmocka_unit_test(test_two_decode_threads_read_the_same),
 		cmocka_unit_test(test_missing_file_is_not_found),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
