@@ -108,6 +108,16 @@ wait_for_update() {
 	return 1
 }
 
+# expect_error TEST-NAME STATUS ERROR_CODE MESSAGE-REGEX METHOD PATH [CURL ARGS...]
+# (CALL=call_noauth to send no token of ours)
+expect_error() {
+	local name=$1 want_status=$2 code=$3 message=$4
+	shift 4
+	${CALL:-call} "$@"
+	tap_is "$status" "$want_status" "$name: HTTP $want_status"
+	tap_like "$body" "^\\{\"error_code\":\"$code\",\"message\":\"[^\"]*$message" "$name: $code body"
+}
+
 pg_on_exit '[ -n "$API_PID" ] && kill "$API_PID" 2>/dev/null'
 unset LAKESYNC_HOST LAKESYNC_TOKEN LAKESYNC_REMOTE LAKESYNC_CA_FILE
 FIXTURE=$top_builddir/tests/engine/fixture

@@ -49,15 +49,6 @@ json_num() {
 count_of() {
 	printf '%s' "$1" | grep -o "\"$2\":" | wc -l | tr -d ' '
 }
-# expect_error TEST-NAME STATUS ERROR_CODE MESSAGE-REGEX METHOD PATH [CURL ARGS...]
-# (CALL=call_noauth to send no token of ours)
-expect_error() {
-	local name=$1 want_status=$2 code=$3 message=$4
-	shift 4
-	${CALL:-call} "$@"
-	tap_is "$status" "$want_status" "$name: HTTP $want_status"
-	tap_like "$body" "^\\{\"error_code\":\"$code\",\"message\":\"[^\"]*$message" "$name: $code body"
-}
 # client VERB [ARG [LIMIT]]: the client's line ($client_out) and exit status ($client_rc),
 # with the token in $CLIENT_TOKEN (default $TOKEN).
 client() {

@@ -82,15 +82,6 @@ tap_is "$status" 200 "create a second table"
 before=$(n_tables)
 registry_before=$(sql "select string_agg(name || spec::text, ',' order by name) from lakesync.synced_tables")
 
-# expect_error TEST-NAME STATUS ERROR_CODE MESSAGE-REGEX METHOD PATH [CURL ARGS...]
-# (CALL=call_noauth to send no token of ours)
-expect_error() {
-	local name=$1 want_status=$2 code=$3 message=$4
-	shift 4
-	${CALL:-call} "$@"
-	tap_is "$status" "$want_status" "$name: HTTP $want_status"
-	tap_like "$body" "^\\{\"error_code\":\"$code\",\"message\":\"[^\"]*$message" "$name: $code body"
-}
 expect_error "duplicate create" 409 ALREADY_EXISTS "synced table lake.fx.kitchen_synced already exists" \
 	POST /api/2.0/database/synced_tables --data "{\"name\":\"lake.fx.kitchen_synced\",$(spec lake.fx.kitchen id TRIGGERED)}"
 expect_error "malformed JSON" 400 INVALID_PARAMETER_VALUE "malformed JSON near byte" \
