@@ -143,11 +143,12 @@ static void gather_focus(struct ui_model *m, struct ui_snapshot *s)
 				 FOCUS_EVENTS, &s->events, &s->n_events, &err);
 }
 
-/* The instances, asked of the backend until it could tell once. */
+/* The instances, asked of the backend until it could tell once; only after a refresh that
+ * reached it (an unreachable daemon costs one timeout per refresh, not two). */
 static void gather_projects(struct ui_model *m, struct ui_snapshot *s)
 {
 	struct lk_error err = LK_ERROR_INIT;
-	if (!m->have_projects)
+	if (!m->have_projects && s->connected)
 		m->have_projects = m->backend->ops->instances(m->backend, &m->projects,
 							      &m->n_projects, &err);
 	s->projects = m->projects;
