@@ -103,6 +103,14 @@ tap_is "$(psql -XAtqc 'select count(*) from shop.items_synced')" 10 "its rows re
 ui_keys q
 ui_exit_status >/dev/null
 
+# --- a remote profile from the config -----------------------------------------------------------
+printf 'remotes = { here = { host = "%s"; token = "%s"; }; };\n' "$HOST" "$TOKEN" >"$work/remote.conf"
+ui_start_argv 140 30 --config "$work/remote.conf" --remote here console
+ui_expect "CONNECTED .*remote: http://127\\.0\\.0\\.1:$API_PORT" "--remote NAME opens the console on the profile's daemon"
+ui_expect 'lake\.shop\.items_synced +✔ ONLINE' "with its tables"
+ui_keys q
+ui_exit_status >/dev/null
+
 # --- a wrong token; a stopped daemon ------------------------------------------------------------
 remote_console wrong-token
 ui_expect 'DISCONNECTED' "a wrong token shows as DISCONNECTED"
