@@ -157,7 +157,8 @@ struct pq_file *pq_file_open_memory(const void *data, size_t size, const char *n
 {
 	struct pq_file *f = xcalloc(1, sizeof *f);
 	f->path = xstrdup(name ? name : "(memory)");
-	f->data = xmemdup(data, size ? size : 1);
+	/* never read a byte of an empty input: a zero-length copy is one zeroed byte */
+	f->data = size ? xmemdup(data, size) : xcalloc(1, 1);
 	f->size = size;
 	return file_finish_open(f, err);
 }

@@ -711,6 +711,18 @@ static void test_two_decode_threads_read_the_same(void **state)
 	assert_two_threads_read_the_same(build_struct);
 }
 
+/* An empty input is refused, naming it (and no byte of it is copied: see pq_file_open_memory). */
+static void test_empty_memory_input_is_refused(void **state)
+{
+	(void)state;
+	void *empty = calloc(1, 0); /* a block of no bytes */
+	struct lk_error err = LK_ERROR_INIT;
+	assert_null(pq_file_open_memory(empty, 0, "empty.parquet", &err));
+	assert_int_not_equal(err.code, LK_OK);
+	assert_non_null(strstr(err.message, "empty.parquet"));
+	free(empty);
+}
+
 static void test_missing_file_is_not_found(void **state)
 {
 	struct lk_error err = LK_ERROR_INIT;
@@ -750,6 +762,7 @@ int main(void)
 		cmocka_unit_test(test_too_few_values_are_refused),
 		cmocka_unit_test(test_batch_byte_cap_fails_cleanly),
 		cmocka_unit_test(test_two_decode_threads_read_the_same),
+		cmocka_unit_test(test_empty_memory_input_is_refused),
 		cmocka_unit_test(test_missing_file_is_not_found),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
