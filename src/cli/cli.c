@@ -34,6 +34,8 @@ const struct cli_command cli_commands[] = {
 	{ .name = "sync",
 	  .synopsis = "NAME [--full-refresh] [--wait]",
 	  .summary = "run a synced table's pipeline now (Sync now)",
+	  .options = "  --full-refresh   reload the whole table (a new copy swapped in)\n"
+		     "  --wait           wait for the outcome (a progress line on a terminal)\n",
 	  .exec = cmd_sync,
 	  .remote = true },
 	{ .name = "run",
@@ -56,10 +58,22 @@ const struct cli_command cli_commands[] = {
 	{ .name = "inspect",
 	  .synopsis = "parquet FILE | delta PATH [OPTIONS]",
 	  .summary = "print a Parquet file or a Delta table as JSON Lines",
+	  .options = "inspect parquet FILE:\n"
+		     "  -s, --schema         the schema tree instead of the rows\n"
+		     "  -c, --columns A,B    only these columns (names or dotted paths)\n"
+		     "inspect delta PATH:\n"
+		     "  -v, --version N      the snapshot at version N (default: the latest)\n"
+		     "  -t, --timestamp T    the snapshot at a time (RFC 3339 or epoch ms)\n"
+		     "  -C, --changes A[..B] the Change Data Feed of versions A..B\n"
+		     "  -i, --info           the table's facts instead of its rows\n"
+		     "  -c, --columns A,B    only these columns\n",
 	  .exec = cli_cmd_inspect },
 	{ .name = "catalog",
 	  .synopsis = "ls [CATALOG[.SCHEMA]]",
 	  .summary = "list the catalogs, schemas and tables of the source catalog",
+	  .options = "  ls                 the catalogs\n"
+		     "  ls CATALOG         its schemas\n"
+		     "  ls CATALOG.SCHEMA  its tables\n",
 	  .exec = cmd_catalog },
 	{ .name = "version",
 	  .synopsis = "",
@@ -156,6 +170,14 @@ int cli_command_usage_error(const char *command, const char *fmt, ...)
 	return CLI_EXIT_USAGE;
 }
 
+/* A command's usage line, summary and options, on stdout. */
+static void cli_command_help(const struct cli_command *cmd)
+{
+	printf("Usage: lakesync %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
+	if (cmd->options)
+		printf("\nOptions:\n%s", cmd->options);
+}
+
 static int cmd_help(struct cli_context *ctx, int argc, char **argv)
 {
 	if (argc < 2) {
@@ -165,7 +187,7 @@ static int cmd_help(struct cli_context *ctx, int argc, char **argv)
 	const struct cli_command *cmd = cli_command_find(argv[1]);
 	if (cmd == NULL)
 		return cli_usage_error("unknown command '%s'", argv[1]);
-	printf("Usage: lakesync %s %s\n\n%s\n", cmd->name, cmd->synopsis, cmd->summary);
+	cli_command_help(cmd);
 	return CLI_EXIT_OK;
 }
 
@@ -338,6 +360,17 @@ static bool cli_setup_logging(const struct cli_context *ctx)
 	return true;
 }
 
+/* `COMMAND -h`, or --help anywhere among its arguments (`inspect parquet --help`). */
+static bool help_asked(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "-h") == 0)
+		return true;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--help") == 0)
+			return true;
+	return false;
+}
+
 /* Runs the command after the global options (the console when there is none and this is a
  * terminal). Remote-capable commands first resolve --remote into *profiles; the others
  * (serve, run, ...) never act remotely and ignore it. */
@@ -357,6 +390,10 @@ static int cli_dispatch(struct cli_context *ctx, int argc, char **argv, struct c
 		argv = console_argv;
 	} else {
 		return cli_usage_error("no command given");
+	}
+	if (cmd->options && help_asked(argc, argv)) {
+		cli_command_help(cmd);
+		return CLI_EXIT_OK;
 	}
 	if (cmd->remote && !cli_remote_resolve(ctx, profiles))
 		return CLI_EXIT_FAILURE;

@@ -33,6 +33,9 @@ struct cli_command {
 	const char *name;
 	const char *synopsis; /* the arguments, for the usage text */
 	const char *summary;  /* one line for --help */
+	/* The options, for `help COMMAND` and `COMMAND --help` (which the dispatcher answers
+	 * when this is set; commands without it print their own usage) */
+	const char *options;
 	int (*exec)(struct cli_context *ctx, int argc, char **argv);
 	bool remote;          /* in remote mode it talks to the daemon (--remote is resolved) */
 };

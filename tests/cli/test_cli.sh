@@ -53,4 +53,18 @@ tap_like "$out" '^Usage: lakesync sync NAME' "'help sync' prints the sync synops
 "$LK" help nosuch >/dev/null 2>&1; status=$?
 tap_is "$status" 2 "'help' of an unknown command exits 2"
 
+# every command answers --help on stdout with exit 0 (its own usage, or the table's options)
+for cmd in database sync run console serve demo inspect catalog; do
+	out=$("$LK" "$cmd" --help 2>/dev/null); status=$?
+	tap_is "$status" 0 "'$cmd --help' exits 0"
+	tap_like "$out" "^Usage:" "'$cmd --help' prints its usage"
+done
+out=$("$LK" help inspect)
+tap_like "$out" '--changes A\[\.\.B\]' "'help inspect' lists inspect's options"
+out=$("$LK" inspect parquet --help); status=$?
+tap_is "$status" 0 "'inspect parquet --help' exits 0"
+tap_like "$out" '--schema' "and lists the options"
+out=$("$LK" sync -h)
+tap_like "$out" '--full-refresh' "'sync -h' lists sync's options"
+
 tap_done
