@@ -10,153 +10,119 @@
 #include "parquet/internal.h"
 #include "util/xmalloc.h"
 
-/* A struct parser: reads the fields of one struct (after its begin) up to STOP. */
-#define FIELD_LOOP_BEGIN                                                                   \
-	int16_t last_id = 0, id;                                                           \
-	uint8_t type;                                                                      \
-	int more;                                                                          \
-	while ((more = pq_thrift_field(t, &last_id, &id, &type)) == 1)
+/* Reads one field (id, type) of a struct into out; skips the fields it does not know. */
+typedef bool field_reader(struct pq_thrift *t, int16_t id, uint8_t type, void *out);
 
-static bool parse_empty_struct(struct pq_thrift *t, uint8_t type)
+/* Reads a struct of Thrift type `outer` field by field, up to its STOP. */
+static bool parse_struct(struct pq_thrift *t, uint8_t outer, field_reader *read_field, void *out)
 {
+	if (!pq_thrift_struct_begin(t, outer))
+		return false;
+	int16_t last_id = 0, id;
+	uint8_t type;
+	int more;
+	while ((more = pq_thrift_field(t, &last_id, &id, &type)) == 1)
+		if (!read_field(t, id, type, out))
+			return false;
+	pq_thrift_struct_end(t);
+	return more == 0;
+}
+
+/* A list of structs into a new array (count elements of elem_size bytes). A list met a
+ * second time is refused with `twice`. */
+static bool parse_struct_list(struct pq_thrift *t, uint8_t type, size_t elem_size,
+			      field_reader *read_field, void **array, size_t *count,
+			      const char *twice)
+{
+	if (*array != NULL)
+		return pq_thrift_fail(t, twice);
+	uint8_t elem;
+	size_t n;
+	if (!pq_thrift_list(t, type, &elem, &n))
+		return false;
+	char *items = xcalloc(n ? n : 1, elem_size);
+	*array = items;
+	*count = n;
+	for (size_t i = 0; i < n; i++)
+		if (!parse_struct(t, elem, read_field, items + i * elem_size))
+			return false;
+	return true;
+}
+
+/* ---- logical types ----------------------------------------------------------------------- */
+
+/* TimeUnit is a union of empty structs: the field id names the unit. */
+static bool time_unit_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
+{
+	enum pq_time_unit *unit = out;
+	if (id >= 1 && id <= 3)
+		*unit = (enum pq_time_unit)(PQ_UNIT_MILLIS + (id - 1));
 	return pq_thrift_skip(t, type);
 }
 
-static bool parse_time_unit(struct pq_thrift *t, uint8_t outer, enum pq_time_unit *unit)
-{
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		if (id >= 1 && id <= 3)
-			*unit = (enum pq_time_unit)(PQ_UNIT_MILLIS + (id - 1));
-		if (!pq_thrift_skip(t, type))
-			return false;
-	}
-	pq_thrift_struct_end(t);
-	return more == 0;
-}
-
 /* TimeType and TimestampType share their layout. */
-static bool parse_time_type(struct pq_thrift *t, uint8_t outer, struct pq_logical *lt)
+static bool time_type_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		if (id == 1)
-			ok = pq_thrift_bool(t, type, &lt->utc);
-		else if (id == 2)
-			ok = parse_time_unit(t, type, &lt->unit);
-		else
-			ok = pq_thrift_skip(t, type);
-		if (!ok)
-			return false;
+	struct pq_logical *lt = out;
+	switch (id) {
+	case 1: return pq_thrift_bool(t, type, &lt->utc);
+	case 2: return parse_struct(t, type, time_unit_field, &lt->unit);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
 }
 
-static bool parse_decimal_type(struct pq_thrift *t, uint8_t outer, struct pq_logical *lt)
+static bool decimal_type_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		if (id == 1)
-			ok = pq_thrift_i32(t, type, &lt->scale);
-		else if (id == 2)
-			ok = pq_thrift_i32(t, type, &lt->precision);
-		else
-			ok = pq_thrift_skip(t, type);
-		if (!ok)
-			return false;
+	struct pq_logical *lt = out;
+	switch (id) {
+	case 1: return pq_thrift_i32(t, type, &lt->scale);
+	case 2: return pq_thrift_i32(t, type, &lt->precision);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
 }
 
-static bool parse_int_type(struct pq_thrift *t, uint8_t outer, struct pq_logical *lt)
+static bool int_type_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		if (id == 1)
-			ok = pq_thrift_i32(t, type, &lt->bit_width);
-		else if (id == 2)
-			ok = pq_thrift_bool(t, type, &lt->is_signed);
-		else
-			ok = pq_thrift_skip(t, type);
-		if (!ok)
-			return false;
+	struct pq_logical *lt = out;
+	switch (id) {
+	case 1: return pq_thrift_i32(t, type, &lt->bit_width);
+	case 2: return pq_thrift_bool(t, type, &lt->is_signed);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
 }
 
-static bool parse_logical_type(struct pq_thrift *t, uint8_t outer, struct pq_logical *lt)
+/* LogicalType is a union: the field id names the type; most carry an empty struct. */
+static bool logical_type_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		lt->id = id;
-		switch (id) {
-		case PQ_LT_DECIMAL: ok = parse_decimal_type(t, type, lt); break;
-		case PQ_LT_TIME:
-		case PQ_LT_TIMESTAMP: ok = parse_time_type(t, type, lt); break;
-		case PQ_LT_INTEGER: ok = parse_int_type(t, type, lt); break;
-		default: ok = parse_empty_struct(t, type); break;
-		}
-		if (!ok)
-			return false;
+	struct pq_logical *lt = out;
+	lt->id = id;
+	switch (id) {
+	case PQ_LT_DECIMAL: return parse_struct(t, type, decimal_type_field, lt);
+	case PQ_LT_TIME:
+	case PQ_LT_TIMESTAMP: return parse_struct(t, type, time_type_field, lt);
+	case PQ_LT_INTEGER: return parse_struct(t, type, int_type_field, lt);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
 }
 
-static bool parse_schema_element(struct pq_thrift *t, uint8_t outer,
-				 struct pq_schema_element *se)
+/* ---- the footer --------------------------------------------------------------------------- */
+
+static bool schema_element_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		switch (id) {
-		case 1: ok = pq_thrift_i32(t, type, &se->type); se->has_type = true; break;
-		case 2: ok = pq_thrift_i32(t, type, &se->type_length); break;
-		case 3:
-			ok = pq_thrift_i32(t, type, &se->repetition);
-			se->has_repetition = true;
-			break;
-		case 4: ok = pq_thrift_string(t, type, &se->name); break;
-		case 5:
-			ok = pq_thrift_i32(t, type, &se->num_children);
-			se->has_num_children = true;
-			break;
-		case 6:
-			ok = pq_thrift_i32(t, type, &se->converted_type);
-			se->has_converted = true;
-			break;
-		case 7: ok = pq_thrift_i32(t, type, &se->scale); se->has_scale = true; break;
-		case 8:
-			ok = pq_thrift_i32(t, type, &se->precision);
-			se->has_precision = true;
-			break;
-		case 9:
-			ok = pq_thrift_i32(t, type, &se->field_id);
-			se->has_field_id = true;
-			break;
-		case 10: ok = parse_logical_type(t, type, &se->logical); break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
+	struct pq_schema_element *se = out;
+	switch (id) {
+	case 1: se->has_type = true; return pq_thrift_i32(t, type, &se->type);
+	case 2: return pq_thrift_i32(t, type, &se->type_length);
+	case 3: se->has_repetition = true; return pq_thrift_i32(t, type, &se->repetition);
+	case 4: return pq_thrift_string(t, type, &se->name);
+	case 5: se->has_num_children = true; return pq_thrift_i32(t, type, &se->num_children);
+	case 6: se->has_converted = true; return pq_thrift_i32(t, type, &se->converted_type);
+	case 7: se->has_scale = true; return pq_thrift_i32(t, type, &se->scale);
+	case 8: se->has_precision = true; return pq_thrift_i32(t, type, &se->precision);
+	case 9: se->has_field_id = true; return pq_thrift_i32(t, type, &se->field_id);
+	case 10: return parse_struct(t, type, logical_type_field, &se->logical);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	if (more == 0 && se->name == NULL)
-		return pq_thrift_fail(t, "schema element without a name");
-	return more == 0;
 }
 
 /* One binary field of Statistics, pointing into the footer until it is kept or dropped. */
@@ -223,189 +189,121 @@ static void stats_keep(const struct raw_stats *raw, struct pq_chunk_stats *out)
 	out->max = stats_bound_copy(current ? &raw->max_value : &raw->max, &out->max_len);
 }
 
+static bool statistics_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
+{
+	struct raw_stats *raw = out;
+	switch (id) {
+	case 1: return parse_stats_bound(t, type, &raw->max);
+	case 2: return parse_stats_bound(t, type, &raw->min);
+	case 3: raw->has_null_count = true; return pq_thrift_int(t, type, &raw->null_count);
+	case 5: return parse_stats_bound(t, type, &raw->max_value);
+	case 6: return parse_stats_bound(t, type, &raw->min_value);
+	case 7:
+	case 8: return parse_stats_exact(t, type, raw);
+	default: return pq_thrift_skip(t, type);
+	}
+}
+
 static bool parse_statistics(struct pq_thrift *t, uint8_t outer, struct pq_chunk_stats *stats)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
 	struct raw_stats raw = { 0 };
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		switch (id) {
-		case 1: ok = parse_stats_bound(t, type, &raw.max); break;
-		case 2: ok = parse_stats_bound(t, type, &raw.min); break;
-		case 3:
-			ok = pq_thrift_int(t, type, &raw.null_count);
-			raw.has_null_count = true;
-			break;
-		case 5: ok = parse_stats_bound(t, type, &raw.max_value); break;
-		case 6: ok = parse_stats_bound(t, type, &raw.min_value); break;
-		case 7:
-		case 8: ok = parse_stats_exact(t, type, &raw); break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
-	}
-	pq_thrift_struct_end(t);
-	if (more != 0)
+	if (!parse_struct(t, outer, statistics_field, &raw))
 		return false;
 	stats_keep(&raw, stats);
 	return true;
 }
 
-static bool parse_column_meta(struct pq_thrift *t, uint8_t outer, struct pq_column_meta *cm)
+static bool column_meta_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		switch (id) {
-		case 1: ok = pq_thrift_i32(t, type, &cm->type); break;
-		case 4: ok = pq_thrift_i32(t, type, &cm->codec); break;
-		case 5: ok = pq_thrift_int(t, type, &cm->num_values); break;
-		case 6: ok = pq_thrift_int(t, type, &cm->total_uncompressed_size); break;
-		case 7: ok = pq_thrift_int(t, type, &cm->total_compressed_size); break;
-		case 9: ok = pq_thrift_int(t, type, &cm->data_page_offset); break;
-		case 11:
-			ok = pq_thrift_int(t, type, &cm->dictionary_page_offset);
-			cm->has_dictionary_page_offset = true;
-			break;
-		case 12: ok = parse_statistics(t, type, &cm->stats); break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
+	struct pq_column_meta *cm = out;
+	switch (id) {
+	case 1: return pq_thrift_i32(t, type, &cm->type);
+	case 4: return pq_thrift_i32(t, type, &cm->codec);
+	case 5: return pq_thrift_int(t, type, &cm->num_values);
+	case 6: return pq_thrift_int(t, type, &cm->total_uncompressed_size);
+	case 7: return pq_thrift_int(t, type, &cm->total_compressed_size);
+	case 9: return pq_thrift_int(t, type, &cm->data_page_offset);
+	case 11:
+		cm->has_dictionary_page_offset = true;
+		return pq_thrift_int(t, type, &cm->dictionary_page_offset);
+	case 12: return parse_statistics(t, type, &cm->stats);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
 }
 
-static bool parse_column_chunk(struct pq_thrift *t, uint8_t outer, struct pq_column_chunk *cc)
+static bool column_chunk_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		switch (id) {
-		case 1: cc->external = true; ok = pq_thrift_skip(t, type); break;
-		case 3:
-			ok = parse_column_meta(t, type, &cc->meta);
-			cc->has_meta = true;
-			break;
-		case 8:
-		case 9: cc->encrypted = true; ok = pq_thrift_skip(t, type); break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
+	struct pq_column_chunk *cc = out;
+	switch (id) {
+	case 1: cc->external = true; return pq_thrift_skip(t, type);
+	case 3: cc->has_meta = true; return parse_struct(t, type, column_meta_field, &cc->meta);
+	case 8:
+	case 9: cc->encrypted = true; return pq_thrift_skip(t, type);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
 }
 
-static bool parse_row_group(struct pq_thrift *t, uint8_t outer, struct pq_row_group *rg)
+static bool row_group_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok = true;
-		uint8_t elem;
-		size_t n;
-		switch (id) {
-		case 1:
-			if (rg->columns != NULL)
-				return pq_thrift_fail(t, "row group lists its columns twice");
-			if (!pq_thrift_list(t, type, &elem, &n))
-				return false;
-			rg->columns = xcalloc(n ? n : 1, sizeof *rg->columns);
-			rg->n_columns = n;
-			for (size_t i = 0; ok && i < n; i++)
-				ok = parse_column_chunk(t, elem, &rg->columns[i]);
-			break;
-		case 3: ok = pq_thrift_int(t, type, &rg->num_rows); break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
+	struct pq_row_group *rg = out;
+	switch (id) {
+	case 1:
+		return parse_struct_list(t, type, sizeof *rg->columns, column_chunk_field,
+					 (void **)&rg->columns, &rg->n_columns,
+					 "row group lists its columns twice");
+	case 3: return pq_thrift_int(t, type, &rg->num_rows);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
 }
 
-static bool parse_kv(struct pq_thrift *t, uint8_t outer, struct pq_kv *kv)
+static bool kv_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		if (id == 1)
-			ok = pq_thrift_string(t, type, &kv->key);
-		else if (id == 2)
-			ok = pq_thrift_string(t, type, &kv->value);
-		else
-			ok = pq_thrift_skip(t, type);
-		if (!ok)
-			return false;
+	struct pq_kv *kv = out;
+	switch (id) {
+	case 1: return pq_thrift_string(t, type, &kv->key);
+	case 2: return pq_thrift_string(t, type, &kv->value);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	if (more == 0 && kv->key == NULL)
-		kv->key = xstrdup("");
-	return more == 0;
+}
+
+static bool file_meta_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
+{
+	struct pq_file_meta *m = out;
+	switch (id) {
+	case 1: return pq_thrift_i32(t, type, &m->version);
+	case 2:
+		return parse_struct_list(t, type, sizeof *m->schema, schema_element_field,
+					 (void **)&m->schema, &m->n_schema, "schema listed twice");
+	case 3: return pq_thrift_int(t, type, &m->num_rows);
+	case 4:
+		return parse_struct_list(t, type, sizeof *m->row_groups, row_group_field,
+					 (void **)&m->row_groups, &m->n_row_groups,
+					 "row groups listed twice");
+	case 5:
+		return parse_struct_list(t, type, sizeof *m->kv, kv_field, (void **)&m->kv,
+					 &m->n_kv, "key-value metadata listed twice");
+	case 6: return pq_thrift_string(t, type, &m->created_by);
+	case 8: m->has_encryption_algorithm = true; return pq_thrift_skip(t, type);
+	default: return pq_thrift_skip(t, type);
+	}
+}
+
+/* What the struct walk cannot say by itself: every schema element has a name, every
+ * key has a string. */
+static bool file_meta_complete(struct pq_thrift *t, struct pq_file_meta *m)
+{
+	for (size_t i = 0; i < m->n_schema; i++)
+		if (m->schema[i].name == NULL)
+			return pq_thrift_fail(t, "schema element without a name");
+	for (size_t i = 0; i < m->n_kv; i++)
+		if (m->kv[i].key == NULL)
+			m->kv[i].key = xstrdup("");
+	return true;
 }
 
 static bool parse_file_meta(struct pq_thrift *t, struct pq_file_meta *m)
 {
-	if (!pq_thrift_struct_begin(t, PQ_T_STRUCT))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok = true;
-		uint8_t elem;
-		size_t n;
-		switch (id) {
-		case 1: ok = pq_thrift_i32(t, type, &m->version); break;
-		case 2:
-			if (m->schema != NULL)
-				return pq_thrift_fail(t, "schema listed twice");
-			if (!pq_thrift_list(t, type, &elem, &n))
-				return false;
-			m->schema = xcalloc(n ? n : 1, sizeof *m->schema);
-			m->n_schema = n;
-			for (size_t i = 0; ok && i < n; i++)
-				ok = parse_schema_element(t, elem, &m->schema[i]);
-			break;
-		case 3: ok = pq_thrift_int(t, type, &m->num_rows); break;
-		case 4:
-			if (m->row_groups != NULL)
-				return pq_thrift_fail(t, "row groups listed twice");
-			if (!pq_thrift_list(t, type, &elem, &n))
-				return false;
-			m->row_groups = xcalloc(n ? n : 1, sizeof *m->row_groups);
-			m->n_row_groups = n;
-			for (size_t i = 0; ok && i < n; i++)
-				ok = parse_row_group(t, elem, &m->row_groups[i]);
-			break;
-		case 5:
-			if (m->kv != NULL)
-				return pq_thrift_fail(t, "key-value metadata listed twice");
-			if (!pq_thrift_list(t, type, &elem, &n))
-				return false;
-			m->kv = xcalloc(n ? n : 1, sizeof *m->kv);
-			m->n_kv = n;
-			for (size_t i = 0; ok && i < n; i++)
-				ok = parse_kv(t, elem, &m->kv[i]);
-			break;
-		case 6: ok = pq_thrift_string(t, type, &m->created_by); break;
-		case 8:
-			m->has_encryption_algorithm = true;
-			ok = pq_thrift_skip(t, type);
-			break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
-	}
-	pq_thrift_struct_end(t);
-	return more == 0;
+	return parse_struct(t, PQ_T_STRUCT, file_meta_field, m) && file_meta_complete(t, m);
 }
 
 bool pq_meta_parse(const uint8_t *data, size_t len, struct pq_file_meta *meta,
@@ -452,100 +350,68 @@ void pq_meta_free(struct pq_file_meta *meta)
 	memset(meta, 0, sizeof *meta);
 }
 
-static bool parse_data_page_header(struct pq_thrift *t, uint8_t outer,
-				   struct pq_page_header *h)
+/* ---- page headers ------------------------------------------------------------------------- */
+
+static bool data_page_header_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		switch (id) {
-		case 1: ok = pq_thrift_i32(t, type, &h->num_values); break;
-		case 2: ok = pq_thrift_i32(t, type, &h->encoding); break;
-		case 3: ok = pq_thrift_i32(t, type, &h->def_encoding); break;
-		case 4: ok = pq_thrift_i32(t, type, &h->rep_encoding); break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
+	struct pq_page_header *h = out;
+	switch (id) {
+	case 1: return pq_thrift_i32(t, type, &h->num_values);
+	case 2: return pq_thrift_i32(t, type, &h->encoding);
+	case 3: return pq_thrift_i32(t, type, &h->def_encoding);
+	case 4: return pq_thrift_i32(t, type, &h->rep_encoding);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
 }
 
-static bool parse_dictionary_page_header(struct pq_thrift *t, uint8_t outer,
-					 struct pq_page_header *h)
+static bool dictionary_page_header_field(struct pq_thrift *t, int16_t id, uint8_t type,
+					 void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		switch (id) {
-		case 1: ok = pq_thrift_i32(t, type, &h->dict_num_values); break;
-		case 2: ok = pq_thrift_i32(t, type, &h->dict_encoding); break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
+	struct pq_page_header *h = out;
+	switch (id) {
+	case 1: return pq_thrift_i32(t, type, &h->dict_num_values);
+	case 2: return pq_thrift_i32(t, type, &h->dict_encoding);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
 }
 
-static bool parse_data_page_header_v2(struct pq_thrift *t, uint8_t outer,
-				      struct pq_page_header *h)
+static bool data_page_header_v2_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
 {
-	if (!pq_thrift_struct_begin(t, outer))
-		return false;
-	h->v2_is_compressed = true;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		switch (id) {
-		case 1: ok = pq_thrift_i32(t, type, &h->v2_num_values); break;
-		case 2: ok = pq_thrift_i32(t, type, &h->v2_num_nulls); break;
-		case 3: ok = pq_thrift_i32(t, type, &h->v2_num_rows); break;
-		case 4: ok = pq_thrift_i32(t, type, &h->v2_encoding); break;
-		case 5: ok = pq_thrift_i32(t, type, &h->v2_def_length); break;
-		case 6: ok = pq_thrift_i32(t, type, &h->v2_rep_length); break;
-		case 7: ok = pq_thrift_bool(t, type, &h->v2_is_compressed); break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
+	struct pq_page_header *h = out;
+	switch (id) {
+	case 1: return pq_thrift_i32(t, type, &h->v2_num_values);
+	case 2: return pq_thrift_i32(t, type, &h->v2_num_nulls);
+	case 3: return pq_thrift_i32(t, type, &h->v2_num_rows);
+	case 4: return pq_thrift_i32(t, type, &h->v2_encoding);
+	case 5: return pq_thrift_i32(t, type, &h->v2_def_length);
+	case 6: return pq_thrift_i32(t, type, &h->v2_rep_length);
+	case 7: return pq_thrift_bool(t, type, &h->v2_is_compressed);
+	default: return pq_thrift_skip(t, type);
 	}
-	pq_thrift_struct_end(t);
-	return more == 0;
+}
+
+static bool page_header_field(struct pq_thrift *t, int16_t id, uint8_t type, void *out)
+{
+	struct pq_page_header *h = out;
+	switch (id) {
+	case 1: return pq_thrift_i32(t, type, &h->type);
+	case 2: return pq_thrift_i32(t, type, &h->uncompressed_size);
+	case 3: return pq_thrift_i32(t, type, &h->compressed_size);
+	case 5: h->has_data = true; return parse_struct(t, type, data_page_header_field, h);
+	case 7:
+		h->has_dictionary = true;
+		return parse_struct(t, type, dictionary_page_header_field, h);
+	case 8:
+		h->has_data_v2 = true;
+		h->v2_is_compressed = true; /* the field's default */
+		return parse_struct(t, type, data_page_header_v2_field, h);
+	default: return pq_thrift_skip(t, type);
+	}
 }
 
 static bool parse_page_header(struct pq_thrift *t, struct pq_page_header *h)
 {
-	if (!pq_thrift_struct_begin(t, PQ_T_STRUCT))
-		return false;
-	FIELD_LOOP_BEGIN {
-		bool ok;
-		switch (id) {
-		case 1: ok = pq_thrift_i32(t, type, &h->type); break;
-		case 2: ok = pq_thrift_i32(t, type, &h->uncompressed_size); break;
-		case 3: ok = pq_thrift_i32(t, type, &h->compressed_size); break;
-		case 5:
-			ok = parse_data_page_header(t, type, h);
-			h->has_data = true;
-			break;
-		case 7:
-			ok = parse_dictionary_page_header(t, type, h);
-			h->has_dictionary = true;
-			break;
-		case 8:
-			ok = parse_data_page_header_v2(t, type, h);
-			h->has_data_v2 = true;
-			break;
-		default: ok = pq_thrift_skip(t, type); break;
-		}
-		if (!ok)
-			return false;
-	}
-	pq_thrift_struct_end(t);
-	return more == 0;
+	return parse_struct(t, PQ_T_STRUCT, page_header_field, h);
 }
 
 bool pq_page_header_parse(const uint8_t *data, size_t len, struct pq_page_header *hdr,
