@@ -147,16 +147,7 @@ static const struct pq_schema_node *list_element(const struct pq_schema_node *li
 		*elem_consumed = true;
 		return list;
 	}
-	const struct pq_schema_node *rep = &list->children[0];
-	bool two_level = rep->physical != PQ_GROUP || rep->n_children != 1 ||
-			 strcmp(rep->name, "array") == 0;
-	if (!two_level) {
-		size_t n = strlen(list->name);
-		two_level = strncmp(rep->name, list->name, n) == 0 &&
-			    strcmp(rep->name + n, "_tuple") == 0;
-	}
-	*elem_consumed = two_level;
-	return two_level ? rep : &rep->children[0];
+	return pq_schema_list_element(list, elem_consumed);
 }
 
 static bool shape_error(const struct scan_conform_ctx *ctx, const struct lk_vector *vec,

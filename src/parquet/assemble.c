@@ -39,23 +39,6 @@ static bool asm_fail(struct asm_ctx *a, const char *fmt, ...)
 			    a->row_group, a->leaf->path, msg);
 }
 
-/* A LIST group's element: the repeated child's only field (three-level lists), or the
- * repeated child itself (legacy two-level lists). */
-static const struct pq_schema_node *list_element(const struct pq_schema_node *list,
-						 bool *consumed)
-{
-	const struct pq_schema_node *rep = &list->children[0];
-	bool two_level = rep->physical != PQ_GROUP || rep->n_children != 1 ||
-			 strcmp(rep->name, "array") == 0;
-	if (!two_level) {
-		size_t n = strlen(list->name);
-		two_level = strncmp(rep->name, list->name, n) == 0 &&
-			    strcmp(rep->name + n, "_tuple") == 0;
-	}
-	*consumed = two_level;
-	return two_level ? rep : &rep->children[0];
-}
-
 static bool is_bare_repeated(const struct pq_schema_node *n, bool consumed)
 {
 	return n->repetition == PQ_REPEATED && !consumed;
@@ -73,7 +56,7 @@ static void init_vector(const struct pq_schema_node *n, bool consumed, struct lk
 	}
 	if (n->type == LK_TYPE_LIST) {
 		bool elem_consumed;
-		const struct pq_schema_node *elem = list_element(n, &elem_consumed);
+		const struct pq_schema_node *elem = pq_schema_list_element(n, &elem_consumed);
 		vec->type = LK_TYPE_LIST;
 		lk_vector_init_children(vec, 1);
 		init_vector(elem, elem_consumed, &vec->children[0], "element");
@@ -293,7 +276,7 @@ static bool walk(struct asm_ctx *a, const struct pq_schema_node *n, bool consume
 		return false;
 	if (n->type == LK_TYPE_LIST) {
 		bool elem_consumed;
-		const struct pq_schema_node *elem = list_element(n, &elem_consumed);
+		const struct pq_schema_node *elem = pq_schema_list_element(n, &elem_consumed);
 		const struct pq_schema_node *rep = &n->children[0];
 		const struct pq_schema_node *elems[1] = { elem };
 		const bool cons[1] = { elem_consumed };

@@ -108,6 +108,12 @@ size_t pq_file_num_leaves(const struct pq_file *file);
 const struct pq_schema_node *pq_file_leaf(const struct pq_file *file, size_t leaf_index);
 /* Finds a node by top-level name, then by dotted path; NULL when absent. */
 const struct pq_schema_node *pq_file_find(const struct pq_file *file, const char *name);
+/* A LIST group's element node, by the format's backward-compatibility rules: the repeated
+ * child's only field (three-level lists), or the repeated child itself (legacy two-level
+ * lists: a primitive, several fields, or named "array" or "<list>_tuple"); *two_level says
+ * which. */
+const struct pq_schema_node *pq_schema_list_element(const struct pq_schema_node *list,
+						    bool *two_level);
 /* Key-value metadata of the footer; value may be NULL. */
 size_t pq_file_kv_count(const struct pq_file *file);
 bool pq_file_kv(const struct pq_file *file, size_t index, const char **key, const char **value);

@@ -391,6 +391,21 @@ static void node_release(struct pq_schema_node *n)
 	free(n->path);
 }
 
+const struct pq_schema_node *pq_schema_list_element(const struct pq_schema_node *list,
+						    bool *two_level)
+{
+	const struct pq_schema_node *rep = &list->children[0];
+	bool legacy = rep->physical != PQ_GROUP || rep->n_children != 1 ||
+		      strcmp(rep->name, "array") == 0;
+	if (!legacy) {
+		size_t n = strlen(list->name);
+		legacy = strncmp(rep->name, list->name, n) == 0 &&
+			 strcmp(rep->name + n, "_tuple") == 0;
+	}
+	*two_level = legacy;
+	return legacy ? rep : &rep->children[0];
+}
+
 void pq_schema_free(struct pq_schema_node *root)
 {
 	if (root == NULL)
