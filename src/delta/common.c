@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <cjson/cJSON.h>
+
 #include "delta/internal.h"
 #include "util/xmalloc.h"
 
@@ -289,4 +291,24 @@ void **delta_strmap_values(const struct delta_strmap *map, size_t *n)
 			values[k++] = map->slots[i].value;
 	*n = k;
 	return values;
+}
+
+struct cJSON *delta_map_to_cjson(const struct delta_map *map)
+{
+	cJSON *obj = cJSON_CreateObject();
+	for (size_t i = 0; i < map->n; i++) {
+		if (map->items[i].value)
+			cJSON_AddStringToObject(obj, map->items[i].key, map->items[i].value);
+		else
+			cJSON_AddNullToObject(obj, map->items[i].key);
+	}
+	return obj;
+}
+
+struct cJSON *delta_strv_to_cjson(char *const *strv, size_t n)
+{
+	cJSON *arr = cJSON_CreateArray();
+	for (size_t i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(strv[i]));
+	return arr;
 }

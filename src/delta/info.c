@@ -103,14 +103,6 @@ void delta_table_info_clear(struct delta_table_info *info)
 
 /* ---- JSON --------------------------------------------------------------------------- */
 
-static cJSON *strv_json(char *const *strv, size_t n)
-{
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateString(strv[i]));
-	return arr;
-}
-
 static cJSON *schema_json(const struct delta_type *schema)
 {
 	cJSON *cols = cJSON_CreateArray();
@@ -139,22 +131,10 @@ static cJSON *protocol_json(const struct delta_protocol *p)
 	cJSON_AddNumberToObject(obj, "min_writer_version", p->min_writer_version);
 	if (p->reader_features)
 		cJSON_AddItemToObject(obj, "reader_features",
-				      strv_json(p->reader_features, p->n_reader_features));
+				      delta_strv_to_cjson(p->reader_features, p->n_reader_features));
 	if (p->writer_features)
 		cJSON_AddItemToObject(obj, "writer_features",
-				      strv_json(p->writer_features, p->n_writer_features));
-	return obj;
-}
-
-static cJSON *map_json(const struct delta_map *map)
-{
-	cJSON *obj = cJSON_CreateObject();
-	for (size_t i = 0; i < map->n; i++) {
-		if (map->items[i].value)
-			cJSON_AddStringToObject(obj, map->items[i].key, map->items[i].value);
-		else
-			cJSON_AddNullToObject(obj, map->items[i].key);
-	}
+				      delta_strv_to_cjson(p->writer_features, p->n_writer_features));
 	return obj;
 }
 
@@ -182,13 +162,13 @@ void *delta_table_info_to_json(const struct delta_table_info *info)
 				delta_column_mapping_mode_name(info->column_mapping));
 	cJSON_AddItemToObject(obj, "protocol", protocol_json(&info->protocol));
 	cJSON_AddItemToObject(obj, "partition_columns",
-			      strv_json(info->partition_columns, info->n_partition_columns));
+			      delta_strv_to_cjson(info->partition_columns, info->n_partition_columns));
 	cJSON_AddItemToObject(obj, "schema", schema_json(info->schema));
 	cJSON_AddNumberToObject(obj, "files", (double)info->n_files);
 	cJSON_AddNumberToObject(obj, "files_with_deletion_vectors", (double)info->files_with_dv);
 	cJSON_AddNumberToObject(obj, "size_bytes", (double)info->size_bytes);
 	cJSON_AddNumberToObject(obj, "row_estimate", (double)info->row_estimate);
 	cJSON_AddNumberToObject(obj, "files_without_stats", (double)info->files_without_stats);
-	cJSON_AddItemToObject(obj, "properties", map_json(&info->properties));
+	cJSON_AddItemToObject(obj, "properties", delta_map_to_cjson(&info->properties));
 	return obj;
 }

@@ -148,6 +148,9 @@ void delta_dv_descriptor_copy(struct delta_dv_descriptor *dst,
 			      const struct delta_dv_descriptor *src);
 void delta_commit_info_clear(struct delta_commit_info *info);
 char **delta_strv_copy(char *const *strv, size_t n);
+/* {"key": "value" | null, ...} and ["a", "b"], for the writer's actions and the table info. */
+struct cJSON *delta_map_to_cjson(const struct delta_map *map);
+struct cJSON *delta_strv_to_cjson(char *const *strv, size_t n);
 void delta_strv_free(char **strv, size_t n);
 /* "<root>/_delta_log/<name>" */
 char *delta_log_path(const struct delta_table *table, const char *name);

@@ -550,26 +550,6 @@ static void add_i64(cJSON *obj, const char *name, int64_t v)
 	cJSON_AddRawToObject(obj, name, text);
 }
 
-static cJSON *map_json(const struct delta_map *map)
-{
-	cJSON *obj = cJSON_CreateObject();
-	for (size_t i = 0; i < map->n; i++) {
-		if (map->items[i].value)
-			cJSON_AddStringToObject(obj, map->items[i].key, map->items[i].value);
-		else
-			cJSON_AddNullToObject(obj, map->items[i].key);
-	}
-	return obj;
-}
-
-static cJSON *strv_json(char *const *strv, size_t n)
-{
-	cJSON *arr = cJSON_CreateArray();
-	for (size_t i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateString(strv[i]));
-	return arr;
-}
-
 static void append_line(struct lk_buf *out, const char *action, cJSON *body)
 {
 	cJSON *line = cJSON_CreateObject();
@@ -588,10 +568,10 @@ static cJSON *protocol_json(const struct delta_protocol *p)
 	cJSON_AddNumberToObject(o, "minWriterVersion", p->min_writer_version);
 	if (p->min_reader_version == 3)
 		cJSON_AddItemToObject(o, "readerFeatures",
-				      strv_json(p->reader_features, p->n_reader_features));
+				      delta_strv_to_cjson(p->reader_features, p->n_reader_features));
 	if (p->min_writer_version == 7)
 		cJSON_AddItemToObject(o, "writerFeatures",
-				      strv_json(p->writer_features, p->n_writer_features));
+				      delta_strv_to_cjson(p->writer_features, p->n_writer_features));
 	return o;
 }
 
@@ -608,8 +588,8 @@ static cJSON *metadata_json(const struct delta_metadata *m)
 	cJSON_AddObjectToObject(format, "options");
 	cJSON_AddStringToObject(o, "schemaString", m->schema_string);
 	cJSON_AddItemToObject(o, "partitionColumns",
-			      strv_json(m->partition_columns, m->n_partition_columns));
-	cJSON_AddItemToObject(o, "configuration", map_json(&m->configuration));
+			      delta_strv_to_cjson(m->partition_columns, m->n_partition_columns));
+	cJSON_AddItemToObject(o, "configuration", delta_map_to_cjson(&m->configuration));
 	if (m->has_created_time)
 		add_i64(o, "createdTime", m->created_time);
 	return o;
@@ -622,7 +602,7 @@ static cJSON *file_action_json(const struct delta_file_action *a, const char *ki
 	delta_path_encode(a->path, &path);
 	cJSON_AddStringToObject(o, "path", lk_buf_cstr(&path));
 	lk_buf_free(&path);
-	cJSON_AddItemToObject(o, "partitionValues", map_json(&a->partition_values));
+	cJSON_AddItemToObject(o, "partitionValues", delta_map_to_cjson(&a->partition_values));
 	add_i64(o, "size", a->size);
 	if (strcmp(kind, "add") == 0)
 		add_i64(o, "modificationTime", a->modification_time);
